@@ -1,0 +1,42 @@
+package io.clusterfn.cluster;
+
+import io.clusterfn.access.Permission;
+import io.clusterfn.access.Pricing;
+import io.clusterfn.access.Quota;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.OffsetDateTime;
+
+/** A pool of workers that runs every contract deployed to it, under its owner's rules. */
+@Entity
+public class Cluster {
+    public static final String ACTIVE = "ACTIVE";
+    public static final String SUSPENDED = "SUSPENDED";
+
+    @Id
+    public String id;
+    public String name;
+    public String owner;
+    public String status;
+    @Column(name = "public_good")
+    public boolean publicGood;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Permission permission;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Quota quota;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Pricing pricing;
+    public String treasury;
+    @Column(name = "contracts_deployed")
+    public int contractsDeployed;
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    public boolean isActive() {
+        return ACTIVE.equals(status);
+    }
+}

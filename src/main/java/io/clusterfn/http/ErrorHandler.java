@@ -1,0 +1,103 @@
+package io.clusterfn.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.security.AuthenticationException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Gives every failed request the error envelope and the status of the spec's error table,
+ * whatever failed: our own refusals, a body that does not parse, a bad token, an unknown
+ * function, a wrong method, or the store.
+ */
+@ApplicationScoped
+public class ErrorHandler {
+    private static final Logger LOG = Logger.getLogger(ErrorHandler.class);
+
+    private final ObjectMapper json;
+
+    public ErrorHandler(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::onFailure);
+    }
+
+    void onFailure(RoutingContext ctx) {
+        if (ctx.response().headWritten()) {
+            ctx.response().close();
+            return;
+        }
+        ApiException error = classify(ctx.failure(), ctx.statusCode());
+        if (error.code == ErrorCode.INTERNAL_ERROR) {
+            String errorId = UUID.randomUUID().toString();
+            LOG.errorf(ctx.failure(), "error %s on %s %s", errorId, ctx.request().method(), ctx.request().path());
+            error = new ApiException(ErrorCode.INTERNAL_ERROR, "internal error " + errorId, Map.of("errorId", errorId));
+        }
+        send(ctx, error);
+    }
+
+    void send(RoutingContext ctx, ApiException error) {
+        var response = ctx.response().setStatusCode(error.code.status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (error.code == ErrorCode.UNAUTHENTICATED) {
+            response.putHeader("WWW-Authenticate", "Bearer");
+        } else if (error.code == ErrorCode.STORE_UNAVAILABLE) {
+            response.putHeader("Retry-After", "5");
+        }
+        try {
+            response.end(json.writeValueAsString(new ErrorEnvelope(error.code.name(), error.getMessage(), error.details)));
+        } catch (JacksonException e) {
+            response.end("{\"error\":\"" + error.code.name() + "\"}");
+        }
+    }
+
+    static ApiException classify(Throwable failure, int status) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
+                return new ApiException(ErrorCode.UNAUTHENTICATED, "the bearer token is missing, malformed, expired or not trusted");
+            }
+            if (t instanceof ForbiddenException) {
+                return new ApiException(ErrorCode.ACCESS_DENIED, "access denied");
+            }
+            if (t instanceof JsonMappingException mapping) {
+                String field = mapping.getPath().stream()
+                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                        .collect(Collectors.joining(".")).replace(".[", "[");
+                return ApiException.invalidInput(field.isEmpty() ? "body" : field, "has the wrong type or shape");
+            }
+            if (t instanceof JacksonException) {
+                return ApiException.invalidInput("body", "is not valid JSON");
+            }
+        }
+        if (failure != null && Store.isUnavailable(failure)) {
+            return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable, try again shortly");
+        }
+        return switch (status) {
+            case 400 -> ApiException.invalidInput("body", "the request is malformed");
+            case 401 -> new ApiException(ErrorCode.UNAUTHENTICATED, "a valid bearer token is required");
+            case 403 -> new ApiException(ErrorCode.ACCESS_DENIED, "access denied");
+            case 404 -> new ApiException(ErrorCode.NOT_FOUND, "no such function");
+            case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET or POST");
+            case 413 -> ApiException.invalidInput("body", "is too large");
+            case 415 -> ApiException.invalidInput("body", "must be JSON");
+            default -> new ApiException(ErrorCode.INTERNAL_ERROR, "internal error");
+        };
+    }
+}

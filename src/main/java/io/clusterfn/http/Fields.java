@@ -1,0 +1,84 @@
+package io.clusterfn.http;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Validation of the API's value types (spec: Values), each failure naming its field. */
+public final class Fields {
+    private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
+    private static final Pattern HEX_ID = Pattern.compile("0x[0-9a-fA-F]{64}");
+    private static final Pattern SALT = Pattern.compile("[A-Za-z0-9._:-]{0,64}");
+
+    private Fields() {
+    }
+
+    public static boolean isAccount(String value) {
+        return value != null && ACCOUNT.matcher(value).matches();
+    }
+
+    public static String account(String field, String value) {
+        if (!isAccount(require(field, value))) {
+            throw ApiException.invalidInput(field, "must be 1..64 characters of [A-Za-z0-9._:@-]");
+        }
+        return value;
+    }
+
+    /** A 0x-prefixed 32-byte hex id (worker, cluster, contract, code hash), lower-cased. */
+    public static String hexId(String field, String value) {
+        if (!HEX_ID.matcher(require(field, value)).matches()) {
+            throw ApiException.invalidInput(field, "must be 0x followed by 64 hex digits");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    public static String salt(String value) {
+        if (value == null) {
+            return "";
+        }
+        if (!SALT.matcher(value).matches()) {
+            throw ApiException.invalidInput("salt", "must be 0..64 characters of [A-Za-z0-9._:-]");
+        }
+        return value;
+    }
+
+    public static String text(String field, String value, int maxLength) {
+        require(field, value);
+        if (value.isBlank() || value.length() > maxLength) {
+            throw ApiException.invalidInput(field, "must be 1.." + maxLength + " characters");
+        }
+        return value;
+    }
+
+    public static long count(String field, Long value, long min, long max) {
+        if (value == null) {
+            throw ApiException.invalidInput(field, "is required");
+        }
+        if (value < min || value > max) {
+            throw ApiException.invalidInput(field, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    public static Map<String, String> attributes(Map<String, String> value) {
+        if (value == null) {
+            return Map.of();
+        }
+        if (value.size() > 16) {
+            throw ApiException.invalidInput("attributes", "holds at most 16 values");
+        }
+        value.forEach((k, v) -> {
+            if (k.isEmpty() || k.length() > 64 || v == null || v.length() > 256) {
+                throw ApiException.invalidInput("attributes", "keys are 1..64 characters, values 0..256 characters");
+            }
+        });
+        return value;
+    }
+
+    public static <T> T require(String field, T value) {
+        if (value == null) {
+            throw ApiException.invalidInput(field, "is required");
+        }
+        return value;
+    }
+}

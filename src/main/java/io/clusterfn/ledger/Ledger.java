@@ -1,0 +1,100 @@
+package io.clusterfn.ledger;
+
+import io.clusterfn.http.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+
+/**
+ * The one way money moves: a transfer between two ledger accounts, recorded with its reason,
+ * inside the caller's transaction. Every balance changes only here, so the sum of all balances
+ * stays zero; the debit is conditional, so no account but the bridge goes below zero.
+ */
+@ApplicationScoped
+public class Ledger {
+    /** Debit, credit (creating the target account on first use) and record, in one round trip. */
+    private static final String TRANSFER = """
+            WITH debit AS (
+                UPDATE ledger_account SET balance = balance - CAST(:amount AS numeric)
+                WHERE id = :source AND (kind = 'BRIDGE' OR balance >= CAST(:amount AS numeric))
+                RETURNING balance),
+            credit AS (
+                INSERT INTO ledger_account (id, kind, balance)
+                SELECT :target, :targetKind, CAST(:amount AS numeric) FROM debit
+                ON CONFLICT (id) DO UPDATE SET balance = ledger_account.balance + EXCLUDED.balance
+                RETURNING balance),
+            recorded AS (
+                INSERT INTO ledger_transfer (from_account, to_account, amount, reason, reference, epoch)
+                SELECT :source, :target, CAST(:amount AS numeric), :reason, CAST(:reference AS text), CAST(:epoch AS bigint)
+                FROM debit
+                RETURNING id)
+            SELECT (SELECT balance FROM debit), (SELECT balance FROM credit), (SELECT count(*) FROM recorded)
+            """;
+
+    /** Moves {@code amount} from one account to another; 402 if the source cannot pay it. */
+    public Uni<Transfer> transfer(String source, String target, BigInteger amount, String reason, String reference) {
+        return transfer(source, target, amount, reason, reference, null);
+    }
+
+    public Uni<Transfer> transfer(String source, String target, BigInteger amount, String reason, String reference,
+            Long epoch) {
+        if (source.equals(target)) {
+            // Paying oneself moves nothing, but still needs the funds (a row cannot change twice in one statement).
+            return balanceOf(source).map(balance -> {
+                if (balance.compareTo(amount) < 0) {
+                    throw ApiException.insufficientBalance(amount, balance);
+                }
+                return new Transfer(balance, balance);
+            });
+        }
+        if (amount.signum() == 0) {
+            return balanceOf(target).map(balance -> new Transfer(null, balance));
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery(TRANSFER, Object[].class)
+                .setParameter("source", source)
+                .setParameter("target", target)
+                .setParameter("targetKind", Accounts.kindOf(target))
+                .setParameter("amount", new BigDecimal(amount))
+                .setParameter("reason", reason)
+                .setParameter("reference", reference)
+                .setParameter("epoch", epoch)
+                .getSingleResult())
+                .chain(row -> {
+                    if (row[0] == null) {
+                        return balanceOf(source).map(available -> {
+                            throw ApiException.insufficientBalance(amount, available);
+                        });
+                    }
+                    return Uni.createFrom().item(new Transfer(toBigInteger(row[0]), toBigInteger(row[1])));
+                });
+    }
+
+    /** The balance of an account; zero for one that was never used. */
+    public Uni<BigInteger> balanceOf(String account) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT balance FROM ledger_account WHERE id = :id", BigDecimal.class)
+                .setParameter("id", account)
+                .getSingleResultOrNull())
+                .map(balance -> balance == null ? BigInteger.ZERO : balance.toBigIntegerExact());
+    }
+
+    static BigInteger toBigInteger(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal d) {
+            return d.toBigIntegerExact();
+        }
+        if (value instanceof BigInteger i) {
+            return i;
+        }
+        return new BigDecimal(value.toString()).toBigIntegerExact();
+    }
+
+    /** The balances of both sides after a transfer. */
+    public record Transfer(BigInteger sourceBalance, BigInteger targetBalance) {
+    }
+}

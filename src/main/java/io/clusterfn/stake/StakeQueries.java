@@ -1,0 +1,30 @@
+package io.clusterfn.stake;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Reads of stakes and weights, inside the caller's session. */
+@ApplicationScoped
+public class StakeQueries {
+    private static final String CLUSTER_STAKES = """
+            SELECT c.id, coalesce(sum(s.amount), 0) FROM contract c LEFT JOIN stake s ON s.contract_id = c.id
+            WHERE c.cluster_id = :cluster AND c.status = 'DEPLOYED' GROUP BY c.id ORDER BY c.id
+            """;
+
+    /** The total stake on one contract, deployed or not. */
+    public Uni<java.math.BigInteger> ofContract(String contractId) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT coalesce(sum(amount), 0) FROM stake WHERE contract_id = :contract", Object.class)
+                .setParameter("contract", contractId)
+                .getSingleResult())
+                .map(ClusterStake::toBigInteger);
+    }
+
+    public Uni<ClusterStake> ofCluster(String clusterId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(CLUSTER_STAKES, Object[].class)
+                .setParameter("cluster", clusterId)
+                .getResultList())
+                .map(ClusterStake::of);
+    }
+}
