@@ -3,6 +3,7 @@ package io.clusterfn.contract;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.Identity;
+import io.clusterfn.http.Metrics;
 import io.clusterfn.http.Store;
 import io.quarkus.funqy.Funq;
 
@@ -14,11 +15,13 @@ public class ContractFunctions {
     private final ContractService service;
     private final Identity identity;
     private final Store store;
+    private final Metrics metrics;
 
-    public ContractFunctions(ContractService service, Identity identity, Store store) {
+    public ContractFunctions(ContractService service, Identity identity, Store store, Metrics metrics) {
         this.service = service;
         this.identity = identity;
         this.store = store;
+        this.metrics = metrics;
     }
 
     public record DeployInput(String clusterId, String codeHash, Long codeSize, String salt) {
@@ -32,7 +35,9 @@ public class ContractFunctions {
                 Fields.hexId("clusterId", in.clusterId()), caller.account(), caller.roles(),
                 Fields.hexId("codeHash", in.codeHash()), Fields.count("codeSize", in.codeSize(), 1, MAX_CODE_SIZE),
                 Fields.salt(in.salt()));
-        return store.call(() -> service.deploy(request));
+        ContractView deployed = store.call(() -> service.deploy(request));
+        metrics.deployed();
+        return deployed;
     }
 
     public record UndeployInput(String contractId) {

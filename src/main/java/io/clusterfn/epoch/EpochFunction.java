@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Identity;
+import io.clusterfn.http.Metrics;
 import io.clusterfn.http.Store;
 import io.quarkus.funqy.Funq;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
@@ -24,9 +25,11 @@ public class EpochFunction {
     private final Identity identity;
     private final Store store;
     private final CurrentVertxRequest request;
+    private final Metrics metrics;
 
     public EpochFunction(EpochService service, EpochClock clock, Identity identity, Store store,
-            CurrentVertxRequest request) {
+            CurrentVertxRequest request, Metrics metrics) {
+        this.metrics = metrics;
         this.service = service;
         this.clock = clock;
         this.identity = identity;
@@ -47,7 +50,9 @@ public class EpochFunction {
     public EpochService.Settlement epoch(EpochTrigger trigger) {
         identity.withRole(Caller.SCHEDULER);
         long target = target(trigger);
-        return store.call(() -> service.settle(target));
+        EpochService.Settlement settlement = store.call(() -> service.settle(target));
+        metrics.epochsSettled(settlement.settledEpochs().size());
+        return settlement;
     }
 
     private long target(EpochTrigger trigger) {

@@ -3,6 +3,7 @@ package io.clusterfn.http;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -27,9 +28,11 @@ public class ErrorHandler {
     private static final Logger LOG = Logger.getLogger(ErrorHandler.class);
 
     private final ObjectMapper json;
+    private final Metrics metrics;
 
-    public ErrorHandler(ObjectMapper json) {
+    public ErrorHandler(ObjectMapper json, Metrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
@@ -47,7 +50,15 @@ public class ErrorHandler {
             LOG.errorf(ctx.failure(), "error %s on %s %s", errorId, ctx.request().method(), ctx.request().path());
             error = new ApiException(ErrorCode.INTERNAL_ERROR, "internal error " + errorId, Map.of("errorId", errorId));
         }
+        metrics.refused(functionOf(ctx), error.code);
         send(ctx, error);
+    }
+
+    /** The function a request was for, or "none": metric tags stay few whatever paths clients try. */
+    private static String functionOf(RoutingContext ctx) {
+        String path = ctx.request().path();
+        String name = path == null || path.length() < 2 ? "" : path.substring(1);
+        return FunctionRecorder.registry != null && FunctionRecorder.registry.matchInvoker(name) != null ? name : "none";
     }
 
     void send(RoutingContext ctx, ApiException error) {

@@ -5,6 +5,7 @@ import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.Identity;
+import io.clusterfn.http.Metrics;
 import io.clusterfn.http.Store;
 import io.quarkus.funqy.Funq;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -16,13 +17,15 @@ public class StakeFunction {
     private final StakeService service;
     private final Identity identity;
     private final Store store;
+    private final Metrics metrics;
     private final BigInteger minStake;
 
-    public StakeFunction(StakeService service, Identity identity, Store store,
+    public StakeFunction(StakeService service, Identity identity, Store store, Metrics metrics,
             @ConfigProperty(name = "clusterfn.stake.min") String minStake) {
         this.service = service;
         this.identity = identity;
         this.store = store;
+        this.metrics = metrics;
         this.minStake = Amounts.parse("clusterfn.stake.min", minStake);
     }
 
@@ -38,6 +41,8 @@ public class StakeFunction {
         if (amount.signum() != 0 && amount.compareTo(minStake) < 0) {
             throw ApiException.invalidInput("amount", "must be 0 (withdraw) or at least the minimum stake " + minStake);
         }
-        return store.call(() -> service.set(contractId, caller.account(), amount));
+        StakeService.StakeAnswer answer = store.call(() -> service.set(contractId, caller.account(), amount));
+        metrics.stakeChanged();
+        return answer;
     }
 }

@@ -1,0 +1,125 @@
+package io.clusterfn.http;
+
+import io.clusterfn.support.Api;
+import io.clusterfn.support.LedgerCheck;
+import io.clusterfn.support.TestStore;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The store goes away and comes back: readiness turns DOWN within 5 seconds, functions answer
+ * 503 STORE_UNAVAILABLE with Retry-After meanwhile, and service resumes by itself.
+ */
+@QuarkusTest
+@TestProfile(StoreOutageTest.OwnServer.class)
+class StoreOutageTest {
+    /** This class runs on a PostgreSQL server of its own, which it stops and starts again. */
+    public static class OwnServer implements QuarkusTestProfile {
+        static final Path DATA;
+        static final int PORT;
+        static EmbeddedPostgres server;
+
+        static {
+            try {
+                DATA = Files.createTempDirectory("clusterfn-outage");
+                try (ServerSocket socket = new ServerSocket(0)) {
+                    PORT = socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static synchronized void start() {
+            try {
+                server = EmbeddedPostgres.builder().setDataDirectory(DATA).setCleanDataDirectory(false).setPort(PORT)
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static synchronized void stop() {
+            try {
+                server.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            if (server == null) {
+                start();
+            }
+            Map<String, String> config = new HashMap<>(new TestStore().start());
+            config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + PORT + "/postgres");
+            config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + PORT + "/postgres");
+            return config;
+        }
+    }
+
+    @Test
+    void readinessFollowsTheStoreAndFunctionsAnswer503Meanwhile() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        Api.anonymous().get("clusters", Map.of()).statusCode(200);
+
+        OwnServer.stop();
+        Instant stopped = Instant.now();
+        awaitReadiness(503, Duration.ofSeconds(5));
+        assertTrue(Duration.between(stopped, Instant.now()).compareTo(Duration.ofSeconds(5)) <= 0,
+                "readiness is DOWN within 5 seconds of the store stopping");
+        Api.anonymous().get("clusters", Map.of()).statusCode(503)
+                .header("Retry-After", equalTo("5")).body("error", equalTo("STORE_UNAVAILABLE"));
+
+        OwnServer.start();
+        awaitReadiness(200, Duration.ofSeconds(60));
+        Api.anonymous().get("clusters", Map.of()).statusCode(200);
+    }
+
+    private static void awaitReadiness(int status, Duration limit) {
+        Instant deadline = Instant.now().plus(limit);
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            last = given().get("/q/health/ready").statusCode();
+            if (last == status) {
+                return;
+            }
+            sleep(200);
+        }
+        throw new AssertionError("readiness answered " + last + ", not " + status + ", within " + limit);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The ledger invariant, on this class's own store. */
+    @AfterAll
+    static void ledgerInvariantHolds() {
+        LedgerCheck.assertInvariant("jdbc:postgresql://localhost:" + OwnServer.PORT + "/postgres");
+        OwnServer.stop();
+    }
+}
