@@ -3,11 +3,11 @@ package io.clusterfn.http;
 import io.clusterfn.support.Api;
 import io.clusterfn.support.LedgerCheck;
 import io.clusterfn.support.TestStore;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -33,6 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoreOutageTest {
     /** This class runs on a PostgreSQL server of its own, which it stops and starts again. */
     public static class OwnServer implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(OwnServerResource.class));
+        }
+    }
+
+    public static class OwnServerResource implements QuarkusTestResourceLifecycleManager {
         static final Path DATA;
         static final int PORT;
         static EmbeddedPostgres server;
@@ -48,7 +56,7 @@ class StoreOutageTest {
             }
         }
 
-        static synchronized void start() {
+        static synchronized void startServer() {
             try {
                 server = EmbeddedPostgres.builder().setDataDirectory(DATA).setCleanDataDirectory(false).setPort(PORT)
                         .start();
@@ -57,7 +65,7 @@ class StoreOutageTest {
             }
         }
 
-        static synchronized void stop() {
+        static synchronized void stopServer() {
             try {
                 server.close();
             } catch (IOException e) {
@@ -66,14 +74,17 @@ class StoreOutageTest {
         }
 
         @Override
-        public Map<String, String> getConfigOverrides() {
-            if (server == null) {
-                start();
-            }
+        public Map<String, String> start() {
+            startServer();
             Map<String, String> config = new HashMap<>(new TestStore().start());
             config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + PORT + "/postgres");
             config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + PORT + "/postgres");
             return config;
+        }
+
+        @Override
+        public void stop() {
+            stopServer();
         }
     }
 
@@ -82,7 +93,7 @@ class StoreOutageTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         Api.anonymous().get("clusters", Map.of()).statusCode(200);
 
-        OwnServer.stop();
+        OwnServerResource.stopServer();
         Instant stopped = Instant.now();
         awaitReadiness(503, Duration.ofSeconds(5));
         assertTrue(Duration.between(stopped, Instant.now()).compareTo(Duration.ofSeconds(5)) <= 0,
@@ -90,9 +101,10 @@ class StoreOutageTest {
         Api.anonymous().get("clusters", Map.of()).statusCode(503)
                 .header("Retry-After", equalTo("5")).body("error", equalTo("STORE_UNAVAILABLE"));
 
-        OwnServer.start();
+        OwnServerResource.startServer();
         awaitReadiness(200, Duration.ofSeconds(60));
         Api.anonymous().get("clusters", Map.of()).statusCode(200);
+        LedgerCheck.assertInvariant("jdbc:postgresql://localhost:" + OwnServerResource.PORT + "/postgres");
     }
 
     private static void awaitReadiness(int status, Duration limit) {
@@ -114,12 +126,5 @@ class StoreOutageTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** The ledger invariant, on this class's own store. */
-    @AfterAll
-    static void ledgerInvariantHolds() {
-        LedgerCheck.assertInvariant("jdbc:postgresql://localhost:" + OwnServer.PORT + "/postgres");
-        OwnServer.stop();
     }
 }

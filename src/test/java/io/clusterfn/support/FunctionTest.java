@@ -1,10 +1,10 @@
 package io.clusterfn.support;
 
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import org.junit.jupiter.api.AfterAll;
 
 /** Base of every function test: one real PostgreSQL, and the ledger invariant checked at the end. */
-@QuarkusTestResource(TestStore.class)
+@WithTestResource(TestStore.class)
 public abstract class FunctionTest {
     @AfterAll
     static void ledgerInvariantHolds() {
