@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a function's input the way Funqy will, just before it does, so that a bad input is a 400
@@ -22,6 +23,9 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class InputGate {
+    /** The functions that only read; they also answer GET with query parameters. */
+    static final Set<String> READS = Set.of("balance", "cluster", "clusters", "access", "contract");
+
     private final ObjectMapper json;
 
     public InputGate(ObjectMapper json) {
@@ -38,7 +42,16 @@ public class InputGate {
     void check(RoutingContext ctx) {
         String path = ctx.request().path();
         FunctionInvoker invoker = path.length() > 1 ? FunctionRecorder.registry.matchInvoker(path.substring(1)) : null;
-        if (invoker == null || !invoker.hasInput() || !(invoker.getInputType() instanceof Class<?> type)) {
+        if (invoker == null) {
+            ctx.next();
+            return;
+        }
+        if (ctx.request().method() == HttpMethod.GET && !READS.contains(invoker.getName())) {
+            // Changes are POST only: a GET must never change anything.
+            ctx.fail(new ApiException(ErrorCode.METHOD_NOT_ALLOWED, invoker.getName() + " changes state: use POST"));
+            return;
+        }
+        if (!invoker.hasInput() || !(invoker.getInputType() instanceof Class<?> type)) {
             ctx.next();
             return;
         }

@@ -111,6 +111,8 @@ class LedgerFunctionsTest extends FunctionTest {
         Api.anonymous().get("nosuchfunction", Map.of()).statusCode(404).body("error", equalTo("NOT_FOUND"));
         Api.as("treasurer", "admin").request().body("{}").put("/credit").then().statusCode(405)
                 .body("error", equalTo("METHOD_NOT_ALLOWED"));
+        ADMIN.request().queryParam("account", "a").get("/credit").then().statusCode(405)
+                .body("error", equalTo("METHOD_NOT_ALLOWED"));
         ADMIN.request().body("{not json").post("/credit").then().statusCode(400).body("error", equalTo("INVALID_INPUT"));
         ADMIN.request().body(Map.of("account", "a", "amount", "1", "transferId", "x", "amout", "2")).post("/credit")
                 .then().statusCode(400).body("error", equalTo("INVALID_INPUT")).body("details.field", equalTo("amout"));

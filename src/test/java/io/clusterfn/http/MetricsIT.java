@@ -1,0 +1,7 @@
+package io.clusterfn.http;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class MetricsIT extends MetricsTest {
+}
