@@ -50,7 +50,11 @@ public final class LedgerCheck {
     }
 
     public static BigDecimal scalar(String sql) {
-        try (Connection c = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
+        return scalar(TestStore.jdbcUrl(), sql);
+    }
+
+    public static BigDecimal scalar(String jdbcUrl, String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
                 Statement s = c.createStatement()) {
             return scalar(s, sql);
         } catch (SQLException e) {
