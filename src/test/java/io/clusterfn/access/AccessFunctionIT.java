@@ -1,0 +1,7 @@
+package io.clusterfn.access;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class AccessFunctionIT extends AccessFunctionTest {
+}

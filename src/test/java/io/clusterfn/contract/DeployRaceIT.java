@@ -1,0 +1,7 @@
+package io.clusterfn.contract;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class DeployRaceIT extends DeployRaceTest {
+}

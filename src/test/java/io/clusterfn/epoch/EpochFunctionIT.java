@@ -1,0 +1,7 @@
+package io.clusterfn.epoch;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class EpochFunctionIT extends EpochFunctionTest {
+}

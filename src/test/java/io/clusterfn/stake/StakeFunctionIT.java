@@ -1,0 +1,7 @@
+package io.clusterfn.stake;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class StakeFunctionIT extends StakeFunctionTest {
+}

@@ -1,0 +1,7 @@
+package io.clusterfn.worker;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class WorkerFunctionsIT extends WorkerFunctionsTest {
+}
