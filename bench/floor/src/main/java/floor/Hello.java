@@ -1,0 +1,10 @@
+package floor;
+
+import io.quarkus.funqy.Funq;
+
+public class Hello {
+    @Funq
+    public String hello() {
+        return "hello";
+    }
+}
