@@ -71,7 +71,10 @@ echo "training the JDK 25 ahead-of-time cache on a realistic run of the function
 port=$(free_port)
 QUARKUS_HTTP_PORT=$port "$JDK25/bin/java" -XX:AOTCacheOutput="$work/clusterfn.aot" -jar "$app" >"$work/train.log" 2>&1 &
 train=$!
-until curl -sf -o /dev/null "http://localhost:$port/q/health/ready"; do sleep 0.1; done
+until curl -sf -o /dev/null "http://localhost:$port/q/health/ready"; do
+    kill -0 "$train" 2>/dev/null || { tail -30 "$work/train.log"; exit 1; }
+    sleep 0.1
+done
 bench/workload.sh "http://localhost:$port" 20
 kill -TERM "$train"; wait "$train" || true
 [ -s "$work/clusterfn.aot" ] || { echo "no AOT cache written"; tail -20 "$work/train.log"; exit 1; }
