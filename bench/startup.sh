@@ -57,8 +57,11 @@ measure() {
     local start; start=$(date +%s%N)
     QUARKUS_HTTP_PORT=$port "$java" "$@" $JVM_OPTS -jar "$jar" >"$work/run.log" 2>&1 &
     local pid=$!
+    local deadline=$(( $(date +%s) + 120 ))
     until curl -sf -o /dev/null "http://localhost:$port$path"; do
-        kill -0 "$pid" 2>/dev/null || { cat "$work/run.log" >&2; exit 1; }
+        if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
+            echo "no answer from $jar:" >&2; tail -20 "$work/run.log" >&2; kill "$pid" 2>/dev/null; exit 1
+        fi
         sleep 0.01
     done
     local end; end=$(date +%s%N)
@@ -75,7 +78,7 @@ until curl -sf -o /dev/null "http://localhost:$port/q/health/ready"; do
     kill -0 "$train" 2>/dev/null || { tail -30 "$work/train.log"; exit 1; }
     sleep 0.1
 done
-bench/workload.sh "http://localhost:$port" 20
+bench/workload.sh "http://localhost:$port" 20 || { echo "the training workload failed"; exit 1; }
 kill -TERM "$train"; wait "$train" || true
 [ -s "$work/clusterfn.aot" ] || { echo "no AOT cache written"; tail -20 "$work/train.log"; exit 1; }
 

@@ -8,6 +8,7 @@ import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
+import io.clusterfn.http.IdQuery;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
@@ -96,17 +97,8 @@ public class ClusterFunctions {
         return store.call(() -> service.configure(clusterId, caller.account(), configuration));
     }
 
-    /** Query inputs are beans: Funqy binds GET parameters through setters. */
-    public static class ClusterQuery {
-        public String id;
-
-        public void setId(String id) {
-            this.id = id;
-        }
-    }
-
     @Funq
-    public ClusterView cluster(ClusterQuery query) {
+    public ClusterView cluster(IdQuery query) {
         String id = Fields.hexId("id", query == null ? null : query.id);
         return store.call(() -> service.get(id));
     }

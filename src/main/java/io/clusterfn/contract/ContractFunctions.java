@@ -2,6 +2,7 @@ package io.clusterfn.contract;
 
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
+import io.clusterfn.http.IdQuery;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Metrics;
 import io.clusterfn.http.Store;
@@ -50,17 +51,8 @@ public class ContractFunctions {
         return store.call(() -> service.undeploy(contractId, caller));
     }
 
-    /** Query inputs are beans: Funqy binds GET parameters through setters. */
-    public static class ContractQuery {
-        public String id;
-
-        public void setId(String id) {
-            this.id = id;
-        }
-    }
-
     @Funq
-    public ContractView contract(ContractQuery query) {
+    public ContractView contract(IdQuery query) {
         String id = Fields.hexId("id", query == null ? null : query.id);
         return store.call(() -> service.get(id));
     }
