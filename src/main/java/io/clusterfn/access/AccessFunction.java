@@ -24,7 +24,28 @@ public class AccessFunction {
         this.store = store;
     }
 
-    public record AccessInput(String clusterId, String account, Long codeSize, String codeHash) {
+    /** A bean, not a record: Funqy binds GET parameters through setters. */
+    public static class AccessInput {
+        public String clusterId;
+        public String account;
+        public Long codeSize;
+        public String codeHash;
+
+        public void setClusterId(String clusterId) {
+            this.clusterId = clusterId;
+        }
+
+        public void setAccount(String account) {
+            this.account = account;
+        }
+
+        public void setCodeSize(Long codeSize) {
+            this.codeSize = codeSize;
+        }
+
+        public void setCodeHash(String codeHash) {
+            this.codeHash = codeHash;
+        }
     }
 
     public record QuoteView(String fee, String deposit, String total) {
@@ -37,14 +58,14 @@ public class AccessFunction {
     public AccessAnswer access(AccessInput input) {
         AccessInput in = Fields.require("body", input);
         Optional<Caller> caller = identity.current();
-        String account = in.account() != null ? Fields.account("account", in.account())
+        String account = in.account != null ? Fields.account("account", in.account)
                 : caller.map(Caller::account).orElseGet(() -> Fields.account("account", null));
         // The caller's roles count only when it asks about itself.
         Set<String> roles = caller.filter(c -> c.account().equals(account)).map(Caller::roles).orElse(Set.of());
         ContractService.DeployRequest request = new ContractService.DeployRequest(
-                Fields.hexId("clusterId", in.clusterId()), account, roles,
-                in.codeHash() == null ? null : Fields.hexId("codeHash", in.codeHash()),
-                Fields.count("codeSize", in.codeSize(), 1, ContractFunctions.MAX_CODE_SIZE), "");
+                Fields.hexId("clusterId", in.clusterId), account, roles,
+                in.codeHash == null ? null : Fields.hexId("codeHash", in.codeHash),
+                Fields.count("codeSize", in.codeSize, 1, ContractFunctions.MAX_CODE_SIZE), "");
         AccessRules.Decision decision = store.call(() -> contracts.evaluate(request));
         AccessRules.Quote quote = decision.quote();
         return new AccessAnswer(decision.allowed(), decision.checks(),
