@@ -13,8 +13,8 @@ INSERT INTO store_info (id, created_at) VALUES (1, now());
 -- carry a '/' (never valid in a principal): sys/bridge, sys/stake-pool,
 -- escrow/<clusterId>, deposit/<contractId>.
 CREATE TABLE ledger_account (
-    id       text PRIMARY KEY,
-    kind     text NOT NULL CHECK (kind IN ('USER', 'BRIDGE', 'ESCROW', 'DEPOSIT', 'STAKE_POOL')),
+    id       varchar PRIMARY KEY,
+    kind     varchar NOT NULL CHECK (kind IN ('USER', 'BRIDGE', 'ESCROW', 'DEPOSIT', 'STAKE_POOL')),
     balance  numeric(40, 0) NOT NULL DEFAULT 0,
     -- Only the bridge may go negative: it is minus everything ever credited.
     CONSTRAINT ledger_account_not_negative CHECK (kind = 'BRIDGE' OR balance >= 0)
@@ -24,11 +24,11 @@ INSERT INTO ledger_account (id, kind, balance) VALUES ('sys/bridge', 'BRIDGE', 0
 -- Every movement of money, with why it happened.
 CREATE TABLE ledger_transfer (
     id            bigserial PRIMARY KEY,
-    from_account  text NOT NULL REFERENCES ledger_account (id),
-    to_account    text NOT NULL REFERENCES ledger_account (id),
+    from_account  varchar NOT NULL REFERENCES ledger_account (id),
+    to_account    varchar NOT NULL REFERENCES ledger_account (id),
     amount        numeric(31, 0) NOT NULL CHECK (amount > 0),
-    reason        text NOT NULL,
-    reference     text,
+    reason        varchar NOT NULL,
+    reference     varchar,
     epoch         bigint,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
@@ -37,8 +37,8 @@ CREATE INDEX ledger_transfer_to ON ledger_transfer (to_account);
 
 -- Credits from the bridge, idempotent by the caller's transfer id.
 CREATE TABLE credit (
-    transfer_id    text PRIMARY KEY,
-    account        text NOT NULL REFERENCES ledger_account (id),
+    transfer_id    varchar PRIMARY KEY,
+    account        varchar NOT NULL REFERENCES ledger_account (id),
     amount         numeric(31, 0) NOT NULL,
     balance_after  numeric(40, 0) NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now()
@@ -46,17 +46,17 @@ CREATE TABLE credit (
 
 -- Clusters ----------------------------------------------------------------------
 CREATE TABLE cluster (
-    id                  text PRIMARY KEY,
-    name                text NOT NULL,
-    owner               text NOT NULL,
-    status              text NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED')),
+    id                  varchar PRIMARY KEY,
+    name                varchar NOT NULL,
+    owner               varchar NOT NULL,
+    status              varchar NOT NULL CHECK (status IN ('ACTIVE', 'SUSPENDED')),
     public_good         boolean NOT NULL,
     -- permission {rule, accounts, expression}, quota {maxContracts, maxContractsPerDeployer,
     -- maxCodeSize}, pricing {deployFee, depositPerByte}: the shapes of the API.
     permission          jsonb NOT NULL,
     quota               jsonb NOT NULL,
     pricing             jsonb NOT NULL,
-    treasury            text NOT NULL,
+    treasury            varchar NOT NULL,
     -- Deployed contracts, kept under the cluster's row lock so quotas hold under concurrency.
     contracts_deployed  integer NOT NULL DEFAULT 0 CHECK (contracts_deployed >= 0),
     created_at          timestamptz NOT NULL
@@ -65,14 +65,14 @@ CREATE INDEX cluster_owner ON cluster (owner);
 
 -- Workers -----------------------------------------------------------------------
 CREATE TABLE worker (
-    id                    text PRIMARY KEY,
-    operator              text NOT NULL,
-    endpoint              text NOT NULL,
+    id                    varchar PRIMARY KEY,
+    operator              varchar NOT NULL,
+    endpoint              varchar NOT NULL,
     capacity              integer NOT NULL CHECK (capacity BETWEEN 1 AND 1000000),
     rent_per_epoch        numeric(31, 0) NOT NULL,
     attributes            jsonb NOT NULL,
-    status                text NOT NULL CHECK (status IN ('AVAILABLE', 'ASSIGNED', 'OFFLINE')),
-    cluster_id            text REFERENCES cluster (id),
+    status                varchar NOT NULL CHECK (status IN ('AVAILABLE', 'ASSIGNED', 'OFFLINE')),
+    cluster_id            varchar REFERENCES cluster (id),
     -- Joining a cluster counts as a heartbeat.
     last_heartbeat_epoch  bigint,
     registered_at         timestamptz NOT NULL,
@@ -82,13 +82,13 @@ CREATE INDEX worker_cluster ON worker (cluster_id);
 
 -- Contracts -----------------------------------------------------------------------
 CREATE TABLE contract (
-    id             text PRIMARY KEY,
-    cluster_id     text NOT NULL REFERENCES cluster (id),
-    deployer       text NOT NULL,
-    status         text NOT NULL CHECK (status IN ('DEPLOYED', 'UNDEPLOYED')),
-    code_hash      text NOT NULL,
+    id             varchar PRIMARY KEY,
+    cluster_id     varchar NOT NULL REFERENCES cluster (id),
+    deployer       varchar NOT NULL,
+    status         varchar NOT NULL CHECK (status IN ('DEPLOYED', 'UNDEPLOYED')),
+    code_hash      varchar NOT NULL,
     code_size      bigint NOT NULL,
-    salt           text NOT NULL,
+    salt           varchar NOT NULL,
     fee_paid       numeric(31, 0) NOT NULL,
     deposit        numeric(31, 0) NOT NULL,
     deployed_at    timestamptz NOT NULL,
@@ -99,8 +99,8 @@ CREATE INDEX contract_deployer ON contract (deployer);
 
 -- Stakes: what each account has staked on each contract. Their sum is the stake pool's balance.
 CREATE TABLE stake (
-    contract_id  text NOT NULL REFERENCES contract (id),
-    account      text NOT NULL,
+    contract_id  varchar NOT NULL REFERENCES contract (id),
+    account      varchar NOT NULL,
     amount       numeric(31, 0) NOT NULL CHECK (amount > 0),
     PRIMARY KEY (contract_id, account)
 );
