@@ -19,7 +19,12 @@ public final class LedgerCheck {
      * what its recorded transfers add up to, and the stake pool holds exactly the stakes.
      */
     public static void assertInvariant() {
-        try (Connection c = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
+        assertInvariant(TestStore.jdbcUrl());
+    }
+
+    /** The same checks on the database at the given JDBC URL. */
+    public static void assertInvariant(String jdbcUrl) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
                 Statement s = c.createStatement()) {
             assertEquals(0, scalar(s, "SELECT coalesce(sum(balance), 0) FROM ledger_account").signum(),
                     "the sum of all balances is zero");
@@ -46,7 +51,11 @@ public final class LedgerCheck {
     }
 
     public static BigDecimal scalar(String sql) {
-        try (Connection c = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
+        return scalar(TestStore.jdbcUrl(), sql);
+    }
+
+    public static BigDecimal scalar(String jdbcUrl, String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
                 Statement s = c.createStatement()) {
             return scalar(s, sql);
         } catch (SQLException e) {

@@ -29,15 +29,24 @@ public class TestStore implements QuarkusTestResourceLifecycleManager {
     }
 
     public static String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + postgres().getPort() + "/postgres";
+        return jdbcUrl("postgres");
+    }
+
+    public static String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + postgres().getPort() + "/" + database;
     }
 
     @Override
     public Map<String, String> start() {
+        return config("postgres");
+    }
+
+    /** The service's configuration for one database of the shared server. */
+    public static Map<String, String> config(String database) {
         int port = postgres().getPort();
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.jdbc.url", jdbcUrl(),
+                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/" + database,
+                "quarkus.datasource.jdbc.url", jdbcUrl(database),
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "postgres",
                 "mp.jwt.verify.publickey.location", resource("test-publicKey.pem"),
