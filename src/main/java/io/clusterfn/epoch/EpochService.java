@@ -98,13 +98,17 @@ public class EpochService {
         });
     }
 
-    /** One cluster through the epochs in order: offline workers, then rent or suspension. */
+    /**
+     * One cluster through the epochs in order: offline workers, then rent or suspension. Epochs
+     * that ended before the cluster was formed are not its own: it pays nothing for them.
+     */
     private Uni<Void> settleCluster(Cluster cluster, List<Worker> crew, long first, long upTo, Tally tally) {
         String escrow = Accounts.escrow(cluster.id);
+        long formed = clock.epochOf(cluster.createdAt.toInstant());
         return ledger.balanceOf(escrow).chain(balance -> {
             BigInteger left = balance;
             List<Uni<?>> transfers = new ArrayList<>();
-            for (long epoch = first; epoch <= upTo && cluster.isActive(); epoch++) {
+            for (long epoch = Math.max(first, formed); epoch <= upTo && cluster.isActive(); epoch++) {
                 for (Worker w : crew) {
                     if (Worker.ASSIGNED.equals(w.status) && w.lastHeartbeatEpoch + offlineAfter < epoch) {
                         w.status = Worker.OFFLINE;

@@ -31,7 +31,8 @@ public class StakeService {
 
     @WithTransaction
     public Uni<StakeAnswer> set(String contractId, String account, BigInteger amount) {
-        return contracts.get(contractId).chain(contract -> current(contractId, account).chain(current -> {
+        // The contract row is locked so that a raise cannot slip past a concurrent undeploy.
+        return contracts.lock(contractId).chain(contract -> current(contractId, account).chain(current -> {
             int change = amount.compareTo(current);
             if (change > 0 && !contract.isDeployed()) {
                 throw ApiException.conflict("contract " + contractId + " is undeployed: its stakes can only be lowered");

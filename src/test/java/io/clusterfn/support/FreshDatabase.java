@@ -10,31 +10,29 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A new, empty database on the shared test server, for tests that need a store of their own
- * (settlement state is global to a store).
+ * A new, empty database on the shared test server, for tests whose state is global to a store
+ * (such as epoch settlement). Its configuration replaces {@link TestStore}'s: it starts after it.
  */
 public class FreshDatabase implements QuarkusTestResourceLifecycleManager {
-    private static String current;
-
-    /** The JDBC URL of the database the running test class uses. */
-    public static String jdbcUrl() {
-        return TestStore.jdbcUrl(current);
-    }
-
     @Override
     public Map<String, String> start() {
-        current = "store_" + UUID.randomUUID().toString().replace("-", "");
+        String name = "epochs_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + current);
+            s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return TestStore.config(current);
+        return TestStore.config(name);
+    }
+
+    @Override
+    public int order() {
+        return 100;
     }
 
     @Override
     public void stop() {
-        // Left for inspection; the server goes away with the test JVM.
+        // The database goes with the server at the end of the test JVM.
     }
 }

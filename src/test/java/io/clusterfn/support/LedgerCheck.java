@@ -22,6 +22,7 @@ public final class LedgerCheck {
         assertInvariant(TestStore.jdbcUrl());
     }
 
+    /** The same checks on the database at the given JDBC URL. */
     public static void assertInvariant(String jdbcUrl) {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
                 Statement s = c.createStatement()) {

@@ -41,7 +41,7 @@ public class TestStore implements QuarkusTestResourceLifecycleManager {
         return config("postgres");
     }
 
-    /** The service's configuration for a database on the shared server. */
+    /** The service's configuration for one database of the shared server. */
     public static Map<String, String> config(String database) {
         int port = postgres().getPort();
         return Map.of(
