@@ -1,113 +1,294 @@
 #!/usr/bin/env bash
-# Startup benchmark: time from launch to the first successful answer, and resident memory right
-# after it, for
-#   (a) a bare Funqy application with one trivial function (the framework's floor), JDK 17
-#   (b) clusterfn as a fast-jar, JDK 17
-#   (c) clusterfn on JDK 25 with an ahead-of-time cache trained on a realistic run
-# all against the same PostgreSQL, RUNS times each, interleaved so machine noise hits all alike.
-# Reports medians and the ratios (b)/(a), (c)/(a), (c)/(b). Not a test: a measurement.
+# Startup benchmark (a measurement, not a test). In one run, against one PostgreSQL server, it
+# measures the time from launching a JVM to its first successful HTTP answer, the CPU time spent
+# until then, and the resident memory right after that answer, for
+#   (a) the framework's floor: a bare Funqy application with one function (bench/floor), JDK 17
+#   (b) clusterfn as a fast-jar, JDK 17, first answer = GET /clusters (a real read of the store)
+#   (c) clusterfn on JDK 25 with a JDK ahead-of-time cache (-XX:AOTCache), in Quarkus' aot-jar
+#       packaging, the cache trained on a realistic run of the functions (bench/workload.sh)
+# RUNS times each, interleaved (a b c a b c ...) after unrecorded warm-up rounds, and prints the
+# medians and the ratios (b)/(a), (c)/(a), (c)/(b); the table is also written to
+# bench/results/startup-<UTC time>.txt. See bench/README.md.
+#
+# Environment:
+#   RUNS=5           measured runs per variant
+#   WARMUP=1         unrecorded rounds before them
+#   TRAIN_ROUNDS=20  rounds of bench/workload.sh in the training run of an AOT cache
+#   JVM_OPTS=        extra JVM flags, the same for every variant and for the training runs
+#   JDK17=/usr/lib/jvm/java-17-openjdk-amd64  JDK25=/usr/lib/jvm/temurin-25-jdk-amd64
+#   EXTRA="d e f"    more variants, to tell apart what (c) gains from the JDK, the cache and the
+#                    packaging: (d) the fast-jar on JDK 25, no cache; (e) the fast-jar on JDK 25
+#                    with its own AOT cache; (f) Quarkus' AppCDS archive on JDK 17
+#                    (quarkus.package.jar.aot.enabled, type AppCDS, phase build)
+#   APP_JAR=path     measure this jar instead of clusterfn in (b) and (c): no clusterfn build, no
+#                    migration, a trivial training load (to try the machinery); APP_PATH=/hello
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+TRAIN_ROUNDS=${TRAIN_ROUNDS:-20}
+JVM_OPTS=${JVM_OPTS:-}
 JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JVM_OPTS=${JVM_OPTS:-}
-work=target/bench
-rm -rf "$work" && mkdir -p "$work/jwt" bench/results
+EXTRA=${EXTRA:-}
+APP_JAR=${APP_JAR:-}
+work=bench/.work
+mvn=(env JAVA_HOME="$JDK17" "$root/mvnw" -q -B)
 
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+for tool in curl openssl awk getconf; do
+    command -v "$tool" >/dev/null || { echo "bench/startup.sh needs $tool" >&2; exit 1; }
+done
+for jdk in "$JDK17" "$JDK25"; do
+    [ -x "$jdk/bin/java" ] || { echo "no JDK at $jdk (set JDK17 / JDK25)" >&2; exit 1; }
+done
+extra() { [[ " $EXTRA " == *" $1 "* ]]; }
+if [ -n "$APP_JAR" ] && extra f; then echo "(f) needs the clusterfn build: not with APP_JAR" >&2; exit 1; fi
+
+# --- processes: every one this script starts is stopped on exit ---------------------------------
+pg_pid='' app_pid=''
+stop() { # PID [seconds]: SIGTERM, then SIGKILL after the grace period
+    local pid=$1 grace=${2:-20} i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    if [ -n "$app_pid" ]; then stop "$app_pid" 5; fi
+    if [ -n "$pg_pid" ]; then
+        stop "$pg_pid" 20
+        # should the launcher have died without stopping its server, stop the server itself
+        local pm="$work/pgdata/postmaster.pid"
+        if [ -f "$pm" ]; then kill -TERM "$(head -1 "$pm")" 2>/dev/null || true; fi
+    fi
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-free_port() { "$JDK17/bin/java" bench/FreePort.java; }
+# A TCP port that no socket on this machine uses.
+free_port() {
+    local p hex
+    while :; do
+        p=$((20000 + RANDOM % 30000))
+        hex=$(printf ':%04X' "$p")
+        awk -v h="$hex" 'NR > 1 && substr($2, length($2) - 4) == h {found = 1} END {exit found ? 0 : 1}' \
+            /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$p"; return; }
+    done
+}
 
-echo "building clusterfn, the floor application and the benchmark classpath..."
-./mvnw -q -B package -DskipTests
-./mvnw -q -B -f bench/floor/pom.xml package -DskipTests
-./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-app=target/quarkus-app/quarkus-run.jar
-floor=bench/floor/target/quarkus-app/quarkus-run.jar
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-echo "starting PostgreSQL..."
-pg_port=$(free_port)
-"$JDK17/bin/java" -cp "$(cat "$work/cp.txt")" bench/StartPostgres.java "$work/pgdata" "$pg_port" >"$work/pg.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 600); do grep -q '^ready' "$work/pg.log" && break; sleep 0.1; done
-grep -q '^ready' "$work/pg.log" || { cat "$work/pg.log"; exit 1; }
-
-openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt/private.pem" 2>/dev/null
-openssl pkey -in "$work/jwt/private.pem" -pubout -out "$work/jwt/public.pem"
-export CLUSTERFN_KEY="$work/jwt/private.pem"
-export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://localhost:$pg_port/postgres"
-export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
-export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/$work/jwt/public.pem"
-export CLUSTERFN_EMBEDDED_ENABLED=false
-
-echo "migrating (as the deployment's migration job does)..."
-QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://localhost:$pg_port/postgres" QUARKUS_FLYWAY_MIGRATE_AT_START=true \
-    QUARKUS_INIT_AND_EXIT=true "$JDK17/bin/java" -jar "$app" >"$work/migrate.log" 2>&1
-# Functions serve as deployed: no migration at start, no JDBC datasource.
-export QUARKUS_FLYWAY_MIGRATE_AT_START=false
-
-# Starts a JVM and answers "milliseconds-to-first-answer resident-kB" once PATH answers 200.
-measure() {
-    local java=$1 jar=$2 path=$3; shift 3
-    local port; port=$(free_port)
-    local start; start=$(date +%s%N)
-    QUARKUS_HTTP_PORT=$port "$java" "$@" $JVM_OPTS -jar "$jar" >"$work/run.log" 2>&1 &
-    local pid=$!
-    local deadline=$(( $(date +%s) + 120 ))
-    until curl -sf -o /dev/null "http://localhost:$port$path"; do
+# Waits until http://127.0.0.1:PORT/PATH answers 2xx, polling every 10 ms while PID lives.
+wait_answer() { # PID PORT PATH TIMEOUT_S LOG
+    local pid=$1 port=$2 path=$3 deadline=$(($(date +%s) + $4)) log=$5
+    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port$path"; do
         if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
-            echo "no answer from $jar:" >&2; tail -20 "$work/run.log" >&2; kill "$pid" 2>/dev/null; exit 1
+            echo "no answer on $path from the process logging to $log:" >&2
+            tail -30 "$log" >&2
+            return 1
         fi
         sleep 0.01
     done
-    local end; end=$(date +%s%N)
-    local rss; rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    echo "$(( (end - start) / 1000000 )) $rss"
 }
 
-echo "training the JDK 25 ahead-of-time cache on a realistic run of the functions..."
-port=$(free_port)
-QUARKUS_HTTP_PORT=$port "$JDK25/bin/java" -XX:AOTCacheOutput="$work/clusterfn.aot" -jar "$app" >"$work/train.log" 2>&1 &
-train=$!
-until curl -sf -o /dev/null "http://localhost:$port/q/health/ready"; do
-    kill -0 "$train" 2>/dev/null || { tail -30 "$work/train.log"; exit 1; }
-    sleep 0.1
-done
-bench/workload.sh "http://localhost:$port" 20 || { echo "the training workload failed"; exit 1; }
-kill -TERM "$train"; wait "$train" || true
-[ -s "$work/clusterfn.aot" ] || { echo "no AOT cache written"; tail -20 "$work/train.log"; exit 1; }
+# --- build --------------------------------------------------------------------------------------
+rm -rf "$work" && mkdir -p "$work/logs" "$work/jwt" bench/results
+floor=bench/floor/target/quarkus-app/quarkus-run.jar
+echo "building the floor application..."
+"${mvn[@]}" -f bench/floor/pom.xml package -DskipTests
+echo "resolving the PostgreSQL server..."
+"${mvn[@]}" -f bench/pg/pom.xml dependency:build-classpath -Dmdep.outputFile="$root/$work/pg-cp.txt" >/dev/null
+if [ -z "$APP_JAR" ]; then
+    app=target/quarkus-app/quarkus-run.jar
+    aot_app=$work/aot-jar/quarkus-run.jar
+    app_path=${APP_PATH:-/clusters}
+    echo "building clusterfn in Quarkus' aot-jar packaging (for the AOT cache)..."
+    "${mvn[@]}" package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+        -Dquarkus.package.output-directory="$root/$work/aot-jar"
+    if extra f; then
+        echo "building clusterfn with Quarkus' AppCDS archive (JDK 17)..."
+        # The archive is dumped by starting the application up to its static init, in the build: a
+        # datasource URL keeps clusterfn from starting its embedded store there (it connects to nothing).
+        QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://127.0.0.1:1/none \
+            "${mvn[@]}" package -DskipTests -Dquarkus.package.jar.aot.enabled=true \
+            -Dquarkus.package.jar.aot.type=AppCDS -Dquarkus.package.jar.aot.phase=build \
+            -Dquarkus.package.output-directory="$root/$work/appcds"
+        [ -s "$work/appcds/app-cds.jsa" ] || { echo "no AppCDS archive built" >&2; exit 1; }
+    fi
+    echo "building clusterfn as a fast-jar (./mvnw package, the normal build, last)..."
+    "${mvn[@]}" package -DskipTests
+else
+    app=$APP_JAR
+    aot_app=${AOT_APP_JAR:-$APP_JAR}
+    app_path=${APP_PATH:-/hello}
+fi
 
-echo "measuring, $RUNS runs each..."
-: >"$work/a.txt"; : >"$work/b.txt"; : >"$work/c.txt"
-for i in $(seq 1 "$RUNS"); do
-    measure "$JDK17/bin/java" "$floor" /hello >>"$work/a.txt"
-    measure "$JDK17/bin/java" "$app" /clusters >>"$work/b.txt"
-    measure "$JDK25/bin/java" "$app" /clusters -XX:AOTCache="$work/clusterfn.aot" >>"$work/c.txt"
-    echo "  run $i: a $(tail -1 "$work/a.txt")  b $(tail -1 "$work/b.txt")  c $(tail -1 "$work/c.txt")  (ms kB)"
+# --- the store ----------------------------------------------------------------------------------
+echo "starting PostgreSQL..."
+pg_port=$(free_port)
+"$JDK17/bin/java" -cp "$(cat "$work/pg-cp.txt")" bench/pg/StartPostgres.java "$work/pgdata" "$pg_port" \
+    >"$work/logs/postgres.log" 2>&1 &
+pg_pid=$!
+for _ in $(seq 1 600); do grep -q '^ready' "$work/logs/postgres.log" && break; kill -0 "$pg_pid" || break; sleep 0.1; done
+grep -q '^ready' "$work/logs/postgres.log" || { tail -30 "$work/logs/postgres.log"; exit 1; }
+
+# As deployed (deploy/store/config.yaml): both URLs, no migration at start, no embedded store.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt/private.pem" 2>/dev/null
+openssl pkey -in "$work/jwt/private.pem" -pubout -out "$work/jwt/public.pem"
+export CLUSTERFN_KEY="$root/$work/jwt/private.pem"
+export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$root/$work/jwt/public.pem"
+export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pg_port/postgres"
+export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
+export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
+export CLUSTERFN_EMBEDDED_ENABLED=false
+
+if [ -z "$APP_JAR" ]; then
+    echo "migrating once (a start with QUARKUS_FLYWAY_MIGRATE_AT_START=true, as the migration job)..."
+    QUARKUS_FLYWAY_MIGRATE_AT_START=true QUARKUS_INIT_AND_EXIT=true QUARKUS_HTTP_PORT=$(free_port) \
+        "$JDK17/bin/java" -jar "$app" >"$work/logs/migrate.log" 2>&1 ||
+        { tail -30 "$work/logs/migrate.log"; exit 1; }
+fi
+export QUARKUS_FLYWAY_MIGRATE_AT_START=false
+
+# --- the AOT caches -----------------------------------------------------------------------------
+# One-step JDK 25 training (JEP 514): run the jar with -XX:AOTCacheOutput, drive it with a
+# realistic load, stop it with SIGTERM; at exit the JVM assembles the cache. The cache belongs to
+# this JDK build and this classpath: the measured runs use the same java, jar path and JVM_OPTS.
+train() { # NAME JAR CACHE
+    local name=$1 jar=$2 cache=$3 port log=$work/logs/train-$1.log ok total
+    port=$(free_port)
+    echo "training the AOT cache $cache ($name: $jar on JDK 25)..."
+    # shellcheck disable=SC2086
+    QUARKUS_HTTP_PORT=$port "$JDK25/bin/java" $JVM_OPTS -XX:AOTCacheOutput="$cache" -jar "$jar" >"$log" 2>&1 &
+    app_pid=$!
+    wait_answer "$app_pid" "$port" "$app_path" 180 "$log"
+    if [ -z "$APP_JAR" ]; then
+        bench/workload.sh "http://127.0.0.1:$port" "$TRAIN_ROUNDS" >"$work/logs/workload-$name.txt"
+        read -r _ ok _ total < <(tail -1 "$work/logs/workload-$name.txt")
+        echo "  workload: $ok of $total calls answered 2xx (by function: $work/logs/workload-$name.txt)"
+        if [ "$ok" -lt $((total * 3 / 4)) ]; then
+            cat "$work/logs/workload-$name.txt" >&2
+            echo "the training load mostly failed: the cache would not be trained on real work" >&2
+            exit 1
+        fi
+    else
+        for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port$app_path"; done
+    fi
+    stop "$app_pid" 600 # the JVM assembles the cache before it exits
+    app_pid=''
+    [ -s "$cache" ] || { echo "no AOT cache written" >&2; tail -30 "$log" >&2; exit 1; }
+    echo "  $(du -m "$cache" | cut -f1) MiB: $(grep -m1 'AOTCache creation is complete' "$log" || echo '?')"
+}
+train c "$aot_app" "$work/c.aot"
+if extra e; then train e "$app" "$work/e.aot"; fi
+
+# --- the measurements ---------------------------------------------------------------------------
+# Each variant: a label, a java, a working directory, a jar (relative to it), the path of its
+# first answer, and JVM flags of its own.
+names=(a b c)
+declare -A label java dir jar path flags
+add() { label[$1]=$2 java[$1]=$3 dir[$1]=$4 jar[$1]=$5 path[$1]=$6 flags[$1]=${7:-}; }
+add a "(a) bare Funqy, one function, fast-jar, JDK 17" "$JDK17/bin/java" . "$floor" /hello
+add b "(b) clusterfn fast-jar, JDK 17" "$JDK17/bin/java" . "$app" "$app_path"
+add c "(c) clusterfn aot-jar + AOT cache, JDK 25" "$JDK25/bin/java" . "$aot_app" "$app_path" \
+    "-XX:AOTCache=$work/c.aot -XX:AOTMode=on"
+if extra d; then
+    names+=(d)
+    add d "(d) clusterfn fast-jar, JDK 25, no cache" "$JDK25/bin/java" . "$app" "$app_path"
+fi
+if extra e; then
+    names+=(e)
+    add e "(e) clusterfn fast-jar + AOT cache, JDK 25" "$JDK25/bin/java" . "$app" "$app_path" \
+        "-XX:AOTCache=$work/e.aot -XX:AOTMode=on"
+fi
+if extra f; then
+    names+=(f)
+    add f "(f) clusterfn aot-jar + AppCDS, JDK 17" "$JDK17/bin/java" "$work/appcds" quarkus-run.jar "$app_path" \
+        "-XX:SharedArchiveFile=app-cds.jsa -Xshare:on"
+fi
+
+# One start: appends "ms-to-first-answer rss-kB quarkus-started-in-ms cpu-ms" to OUT.
+tick=$(getconf CLK_TCK)
+measure() { # NAME OUT
+    local v=$1 out=$2 port log=$root/$work/logs/run-$1.log start end rss started cpu
+    port=$(free_port)
+    start=$(now_ms)
+    # shellcheck disable=SC2086
+    (cd "${dir[$v]}" && QUARKUS_HTTP_PORT=$port exec "${java[$v]}" $JVM_OPTS ${flags[$v]} -jar "${jar[$v]}") >"$log" 2>&1 &
+    app_pid=$!
+    wait_answer "$app_pid" "$port" "${path[$v]}" 120 "$log"
+    end=$(now_ms)
+    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
+    # user + system CPU time of all the JVM's threads until then (fields 14 and 15 of stat)
+    cpu=$(sed 's/.*) //' "/proc/$app_pid/stat" | awk -v t="$tick" '{printf "%d", ($12 + $13) * 1000 / t}')
+    stop "$app_pid" 20
+    app_pid=''
+    started=$(sed -n 's/.* started in \([0-9.]*\)s\..*/\1/p' "$log" | head -1)
+    started=$(awk -v s="${started:-0}" 'BEGIN {printf "%d", s * 1000}')
+    echo "$((end - start)) $rss $started $cpu" >>"$out"
+}
+
+for ((i = 1; i <= WARMUP; i++)); do
+    echo "warm-up round $i (not recorded)..."
+    for v in "${names[@]}"; do measure "$v" /dev/null; done
+done
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "measuring, $RUNS runs per variant, interleaved (load average $load_before)..."
+for v in "${names[@]}"; do : >"$work/$v.txt"; done
+for ((i = 1; i <= RUNS; i++)); do
+    line="  run $i:"
+    for v in "${names[@]}"; do
+        measure "$v" "$work/$v.txt"
+        line+="  $v $(tail -1 "$work/$v.txt" | awk '{printf "%d ms %d MiB", $1, $2 / 1024}')"
+    done
+    echo "$line"
 done
 
-median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
-at=$(cut -d' ' -f1 "$work/a.txt" | median); am=$(cut -d' ' -f2 "$work/a.txt" | median)
-bt=$(cut -d' ' -f1 "$work/b.txt" | median); bm=$(cut -d' ' -f2 "$work/b.txt" | median)
-ct=$(cut -d' ' -f1 "$work/c.txt" | median); cm=$(cut -d' ' -f2 "$work/c.txt" | median)
+# --- the report ---------------------------------------------------------------------------------
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
+declare -A t m s u lo hi
+for v in "${names[@]}"; do
+    t[$v]=$(col "$v" 1) m[$v]=$(col "$v" 2) s[$v]=$(col "$v" 3) u[$v]=$(col "$v" 4)
+    lo[$v]=$(cut -d' ' -f1 "$work/$v.txt" | sort -n | head -1)
+    hi[$v]=$(cut -d' ' -f1 "$work/$v.txt" | sort -n | tail -1)
+done
 ratio() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.2f", x / y}'; }
+below() { awk -v x="$1" -v y="$2" 'BEGIN {printf "%.0f%%", (1 - x / y) * 100}'; }
+ratios() { # WHAT ARRAY
+    local -n r=$2
+    local line
+    line=$(printf '%-6s (b)/(a) = %s   (c)/(a) = %s   (c)/(b) = %s' "$1" "$(ratio "${r[b]}" "${r[a]}")" \
+        "$(ratio "${r[c]}" "${r[a]}")" "$(ratio "${r[c]}" "${r[b]}")")
+    for v in "${names[@]:3}"; do line+="   ($v)/(b) = $(ratio "${r[$v]}" "${r[b]}")"; done
+    echo "$line"
+}
 
 report="bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
-    echo "clusterfn startup benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $RUNS runs each, medians"
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); JVM_OPTS='$JVM_OPTS'"
+    echo "clusterfn startup benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ): medians of $RUNS interleaved runs ($WARMUP warm-up round(s) not counted)"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after; JVM_OPTS='$JVM_OPTS'"
+    echo "JDK 17: $("$JDK17/bin/java" -version 2>&1 | sed -n 2p)"
+    echo "JDK 25: $("$JDK25/bin/java" -version 2>&1 | sed -n 2p)"
+    echo "clusterfn: ${APP_JAR:-commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes')}; first answer: GET $app_path; store: PostgreSQL 17 on this machine"
     echo
-    printf '%-52s %10s %12s\n' "variant" "first (ms)" "RSS (MiB)"
-    printf '%-52s %10s %12.0f\n' "(a) bare Funqy, one function, JDK 17" "$at" "$(awk -v k="$am" 'BEGIN {print k/1024}')"
-    printf '%-52s %10s %12.0f\n' "(b) clusterfn fast-jar, JDK 17" "$bt" "$(awk -v k="$bm" 'BEGIN {print k/1024}')"
-    printf '%-52s %10s %12.0f\n' "(c) clusterfn, JDK 25 + AOT cache" "$ct" "$(awk -v k="$cm" 'BEGIN {print k/1024}')"
+    printf '%-46s %10s %13s %12s %8s %9s\n' "variant" "first (ms)" "first min-max" "started (ms)" "CPU (ms)" "RSS (MiB)"
+    for v in "${names[@]}"; do
+        printf '%-46s %10.0f %13s %12.0f %8.0f %9.0f\n' "${label[$v]}" "${t[$v]}" "${lo[$v]}-${hi[$v]}" "${s[$v]}" \
+            "${u[$v]}" "$(awk -v k="${m[$v]}" 'BEGIN {print k / 1024}')"
+    done
     echo
-    echo "time   (b)/(a) = $(ratio "$bt" "$at")   (c)/(a) = $(ratio "$ct" "$at")   (c)/(b) = $(ratio "$ct" "$bt")"
-    echo "memory (b)/(a) = $(ratio "$bm" "$am")   (c)/(a) = $(ratio "$cm" "$am")   (c)/(b) = $(ratio "$cm" "$bm")"
+    ratios time t
+    ratios CPU u
+    ratios memory m
+    echo "(c) starts $(below "${t[c]}" "${t[b]}") faster than (b) (CPU: $(below "${u[c]}" "${u[b]}") less)"
+    echo "targets: time (b)/(a) <= 1.30; (c) at least 40% below (b)"
+    echo
+    echo "first = from launching the JVM to the first 2xx answer (polled every 10 ms); started = Quarkus'"
+    echo "own 'started in' (JVM boot and first request excluded); CPU = user + system time of all the"
+    echo "JVM's threads until the first answer (less sensitive than wall time to other load on the"
+    echo "machine); RSS = VmRSS right after the first answer."
 } | tee "$report"
 echo "written to $report"
