@@ -8,6 +8,7 @@ import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
+import io.clusterfn.stake.ClusterStake;
 import io.clusterfn.stake.StakeQueries;
 import io.clusterfn.worker.Worker;
 import io.clusterfn.worker.WorkerRepository;
@@ -168,29 +169,30 @@ public class ClusterService {
                 return Uni.createFrom().item(List.<ClusterView>of());
             }
             List<String> ids = page.stream().map(c -> c.id).toList();
-            return workers.inClusters(ids).chain(members -> {
-                Map<String, List<Worker>> byCluster = members.stream().collect(Collectors.groupingBy(w -> w.clusterId));
-                Uni<List<ClusterView>> views = Uni.createFrom().item(new ArrayList<>());
-                for (Cluster c : page) {
-                    views = views.chain(list -> view(c, byCluster.getOrDefault(c.id, List.of()))
-                            .map(v -> {
-                                list.add(v);
-                                return list;
-                            }));
-                }
-                return views;
-            });
+            // A page costs three queries whatever its size: workers, escrows, stakes.
+            return workers.inClusters(ids).chain(members -> ledger.balancesOf(ids.stream().map(Accounts::escrow).toList())
+                    .chain(escrows -> stakes.ofClusters(ids).map(stakeByCluster -> {
+                        Map<String, List<Worker>> byCluster = members.stream()
+                                .collect(Collectors.groupingBy(w -> w.clusterId));
+                        return page.stream().map(c -> view(c, byCluster.getOrDefault(c.id, List.of()),
+                                escrows.getOrDefault(Accounts.escrow(c.id), BigInteger.ZERO),
+                                stakeByCluster.getOrDefault(c.id, ClusterStake.of(List.of())))).toList();
+                    })));
         });
     }
 
     private Uni<ClusterView> view(Cluster cluster, List<Worker> members) {
-        BigInteger rent = rentOf(members);
         return ledger.balanceOf(Accounts.escrow(cluster.id)).chain(escrow -> stakes.ofCluster(cluster.id)
-                .map(stake -> new ClusterView(cluster.id, cluster.name, cluster.owner, cluster.status,
-                        cluster.publicGood, cluster.permission, cluster.quota, cluster.pricing, cluster.treasury,
-                        members.stream().map(WorkerView::of).toList(), escrow.toString(), rent.toString(),
-                        rent.signum() == 0 ? null : escrow.divide(rent).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(),
-                        cluster.contractsDeployed, stake, cluster.createdAt)));
+                .map(stake -> view(cluster, members, escrow, stake)));
+    }
+
+    private static ClusterView view(Cluster cluster, List<Worker> members, BigInteger escrow, ClusterStake stake) {
+        BigInteger rent = rentOf(members);
+        return new ClusterView(cluster.id, cluster.name, cluster.owner, cluster.status, cluster.publicGood,
+                cluster.permission, cluster.quota, cluster.pricing, cluster.treasury,
+                members.stream().map(WorkerView::of).toList(), escrow.toString(), rent.toString(),
+                rent.signum() == 0 ? null : escrow.divide(rent).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(),
+                cluster.contractsDeployed, stake, cluster.createdAt);
     }
 
     /** The rent one epoch costs: that of the workers that are not offline. */

@@ -7,6 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one way money moves: a transfer between two ledger accounts, recorded with its reason,
@@ -79,6 +82,16 @@ public class Ledger {
                 .setParameter("id", account)
                 .getSingleResultOrNull())
                 .map(balance -> balance == null ? BigInteger.ZERO : balance.toBigIntegerExact());
+    }
+
+    /** The balances of several accounts in one query; accounts never used are absent. */
+    public Uni<Map<String, BigInteger>> balancesOf(Collection<String> accounts) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT id, balance FROM ledger_account WHERE id IN (:ids)", Object[].class)
+                .setParameter("ids", accounts)
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(
+                        row -> (String) row[0], row -> toBigInteger(row[1]))));
     }
 
     static BigInteger toBigInteger(Object value) {

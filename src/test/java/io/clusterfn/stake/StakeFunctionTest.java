@@ -222,6 +222,13 @@ class StakeFunctionTest extends FunctionTest {
         Api.anonymous().get("contract", Map.of("id", second)).statusCode(200)
                 .body("stake", equalTo("3" + PHA)).body("weight", equalTo(300)).body("share", share(0.75));
 
+        // The list shows each cluster as the single view does.
+        String escrow = cluster.extract().path("escrow");
+        String item = "items.find { it.id == '" + clusterId + "' }";
+        Api.anonymous().get("clusters", Map.of("owner", owner)).statusCode(200)
+                .body(item + ".stake.total", equalTo("4" + PHA)).body(item + ".stake.contracts", hasSize(3))
+                .body(item + ".escrow", equalTo(escrow)).body(item + ".contracts", equalTo(3));
+
         // Another account's stake counts towards the contract's weight.
         String other = Fixtures.account("staker");
         Fixtures.fund(other, "5" + PHA);
