@@ -3,6 +3,7 @@ package io.clusterfn.contract;
 import io.clusterfn.access.AccessRules;
 import io.clusterfn.cluster.Cluster;
 import io.clusterfn.cluster.ClusterRepository;
+import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.ErrorCode;
@@ -134,8 +135,7 @@ public class ContractService {
                 .getSingleResult())
                 .map(row -> {
                     long deployedByAccount = ((Number) row[0]).longValue();
-                    BigInteger balance = row[1] == null ? BigInteger.ZERO
-                            : new java.math.BigDecimal(row[1].toString()).toBigIntegerExact();
+                    BigInteger balance = Amounts.fromColumn(row[1]);
                     AccessRules.Decision decision = AccessRules.decide(new AccessRules.Request(cluster.id, cluster.owner,
                             cluster.isActive(), cluster.permission, cluster.quota, cluster.pricing, r.account(), r.roles(),
                             r.codeHash(), r.codeSize(), cluster.contractsDeployed, deployedByAccount, balance));

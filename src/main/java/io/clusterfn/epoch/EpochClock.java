@@ -30,8 +30,4 @@ public class EpochClock {
     public long epochOf(Instant instant) {
         return Math.floorDiv(Duration.between(genesis, instant).toMillis(), length.toMillis());
     }
-
-    public Instant startOf(long epoch) {
-        return genesis.plus(length.multipliedBy(epoch));
-    }
 }

@@ -35,7 +35,11 @@ public final class Amounts {
         return amount.toString();
     }
 
-    public static String format(BigDecimal amount) {
-        return amount == null ? "0" : amount.toBigIntegerExact().toString();
+    /** An amount read from a numeric column (the store answers BigDecimal); absent is zero. */
+    public static BigInteger fromColumn(Object value) {
+        if (value == null) {
+            return BigInteger.ZERO;
+        }
+        return value instanceof BigDecimal d ? d.toBigIntegerExact() : new BigDecimal(value.toString()).toBigIntegerExact();
     }
 }

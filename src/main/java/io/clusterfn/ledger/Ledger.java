@@ -1,5 +1,6 @@
 package io.clusterfn.ledger;
 
+import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -54,7 +55,8 @@ public class Ledger {
             });
         }
         if (amount.signum() == 0) {
-            return balanceOf(target).map(balance -> new Transfer(null, balance));
+            // Nothing moves, and no caller needs balances for a zero amount: no round trip.
+            return Uni.createFrom().item(new Transfer(null, null));
         }
         return Panache.getSession().chain(session -> session.createNativeQuery(TRANSFER, Object[].class)
                 .setParameter("source", source)
@@ -71,7 +73,7 @@ public class Ledger {
                             throw ApiException.insufficientBalance(amount, available);
                         });
                     }
-                    return Uni.createFrom().item(new Transfer(toBigInteger(row[0]), toBigInteger(row[1])));
+                    return Uni.createFrom().item(new Transfer(Amounts.fromColumn(row[0]), Amounts.fromColumn(row[1])));
                 });
     }
 
@@ -91,20 +93,7 @@ public class Ledger {
                 .setParameter("ids", accounts)
                 .getResultList())
                 .map(rows -> rows.stream().collect(Collectors.toMap(
-                        row -> (String) row[0], row -> toBigInteger(row[1]))));
-    }
-
-    static BigInteger toBigInteger(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof BigDecimal d) {
-            return d.toBigIntegerExact();
-        }
-        if (value instanceof BigInteger i) {
-            return i;
-        }
-        return new BigDecimal(value.toString()).toBigIntegerExact();
+                        row -> (String) row[0], row -> Amounts.fromColumn(row[1]))));
     }
 
     /** The balances of both sides after a transfer. */

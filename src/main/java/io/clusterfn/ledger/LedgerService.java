@@ -1,5 +1,6 @@
 package io.clusterfn.ledger;
 
+import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -72,13 +73,8 @@ public class LedgerService {
                         throw new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + account,
                                 Map.of("account", account));
                     }
-                    return new AccountBalance(account, amount(row[0]), amount(row[1]), amount(row[2]), amount(row[3]));
+                    return new AccountBalance(account, Amounts.fromColumn(row[0]), Amounts.fromColumn(row[1]), Amounts.fromColumn(row[2]), Amounts.fromColumn(row[3]));
                 });
-    }
-
-    private static BigInteger amount(Object value) {
-        BigInteger amount = Ledger.toBigInteger(value);
-        return amount == null ? BigInteger.ZERO : amount;
     }
 
     public record AccountBalance(String account, BigInteger free, BigInteger staked, BigInteger deposits,

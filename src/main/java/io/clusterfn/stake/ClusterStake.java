@@ -1,5 +1,7 @@
 package io.clusterfn.stake;
 
+import io.clusterfn.http.Amounts;
+
 import java.math.BigInteger;
 import java.util.List;
 
@@ -13,20 +15,16 @@ public record ClusterStake(String total, List<ContractShare> contracts) {
         BigInteger total = BigInteger.ZERO;
         long clusterWeight = 0;
         for (Object[] row : contractStakes) {
-            BigInteger stake = toBigInteger(row[1]);
+            BigInteger stake = Amounts.fromColumn(row[1]);
             total = total.add(stake);
             clusterWeight += Weights.weight(stake);
         }
         final long sum = clusterWeight;
         List<ContractShare> shares = contractStakes.stream().map(row -> {
-            BigInteger stake = toBigInteger(row[1]);
+            BigInteger stake = Amounts.fromColumn(row[1]);
             long weight = Weights.weight(stake);
             return new ContractShare((String) row[0], stake.toString(), weight, Weights.share(weight, sum));
         }).toList();
         return new ClusterStake(total.toString(), shares);
-    }
-
-    static BigInteger toBigInteger(Object value) {
-        return value == null ? BigInteger.ZERO : new java.math.BigDecimal(value.toString()).toBigIntegerExact();
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterfn.stake;
 
+import io.clusterfn.http.Amounts;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,7 @@ public class StakeQueries {
                 .createNativeQuery("SELECT coalesce(sum(amount), 0) FROM stake WHERE contract_id = :contract", Object.class)
                 .setParameter("contract", contractId)
                 .getSingleResult())
-                .map(ClusterStake::toBigInteger);
+                .map(Amounts::fromColumn);
     }
 
     /** The stakes of several clusters in one query, by cluster id (clusters without contracts absent). */

@@ -4,6 +4,7 @@ import io.clusterfn.contract.ContractRepository;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
+import io.clusterfn.http.Amounts;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -59,7 +60,7 @@ public class StakeService {
                 .setParameter("contract", contractId)
                 .setParameter("account", account)
                 .getSingleResultOrNull())
-                .map(ClusterStake::toBigInteger);
+                .map(Amounts::fromColumn);
     }
 
     private Uni<Void> record(String contractId, String account, BigInteger amount) {
