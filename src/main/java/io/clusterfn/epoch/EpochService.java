@@ -100,7 +100,8 @@ public class EpochService {
 
     /**
      * One cluster through the epochs in order: offline workers, then rent or suspension. Epochs
-     * that ended before the cluster was formed are not its own: it pays nothing for them.
+     * that ended before the cluster was formed are not its own: it pays nothing for them; nor
+     * does it pay a worker for epochs before that worker joined.
      */
     private Uni<Void> settleCluster(Cluster cluster, List<Worker> crew, long first, long upTo, Tally tally) {
         String escrow = Accounts.escrow(cluster.id);
@@ -109,13 +110,15 @@ public class EpochService {
             BigInteger left = balance;
             List<Uni<?>> transfers = new ArrayList<>();
             for (long epoch = Math.max(first, formed); epoch <= upTo && cluster.isActive(); epoch++) {
-                for (Worker w : crew) {
+                final long settling = epoch;
+                List<Worker> members = crew.stream().filter(w -> w.memberIn(settling)).toList();
+                for (Worker w : members) {
                     if (Worker.ASSIGNED.equals(w.status) && w.lastHeartbeatEpoch + offlineAfter < epoch) {
                         w.status = Worker.OFFLINE;
                         tally.offline++;
                     }
                 }
-                List<Worker> online = crew.stream().filter(w -> Worker.ASSIGNED.equals(w.status)).toList();
+                List<Worker> online = members.stream().filter(w -> Worker.ASSIGNED.equals(w.status)).toList();
                 BigInteger rent = online.stream().map(w -> w.rentPerEpoch).reduce(BigInteger.ZERO, BigInteger::add);
                 if (left.compareTo(rent) < 0) {
                     cluster.status = Cluster.SUSPENDED;
@@ -124,10 +127,9 @@ public class EpochService {
                 }
                 left = left.subtract(rent);
                 tally.paid++;
-                final long paidEpoch = epoch;
                 for (Worker w : online) {
                     transfers.add(Uni.createFrom().deferred(() -> ledger.transfer(escrow, w.operator, w.rentPerEpoch,
-                            "rent", cluster.id, paidEpoch)));
+                            "rent", cluster.id, settling)));
                 }
             }
             Uni<Void> chain = Uni.createFrom().voidItem();

@@ -51,12 +51,12 @@ public class Ledger {
                 if (balance.compareTo(amount) < 0) {
                     throw ApiException.insufficientBalance(amount, balance);
                 }
-                return new Transfer(balance, balance);
+                return new Transfer(balance);
             });
         }
         if (amount.signum() == 0) {
             // Nothing moves, and no caller needs balances for a zero amount: no round trip.
-            return Uni.createFrom().item(new Transfer(null, null));
+            return Uni.createFrom().item(new Transfer(null));
         }
         return Panache.getSession().chain(session -> session.createNativeQuery(TRANSFER, Object[].class)
                 .setParameter("source", source)
@@ -73,7 +73,7 @@ public class Ledger {
                             throw ApiException.insufficientBalance(amount, available);
                         });
                     }
-                    return Uni.createFrom().item(new Transfer(Amounts.fromColumn(row[0]), Amounts.fromColumn(row[1])));
+                    return Uni.createFrom().item(new Transfer(Amounts.fromColumn(row[1])));
                 });
     }
 
@@ -96,7 +96,7 @@ public class Ledger {
                         row -> (String) row[0], row -> Amounts.fromColumn(row[1]))));
     }
 
-    /** The balances of both sides after a transfer. */
-    public record Transfer(BigInteger sourceBalance, BigInteger targetBalance) {
+    /** The target's balance after a transfer (null for a zero amount, which moves nothing). */
+    public record Transfer(BigInteger targetBalance) {
     }
 }

@@ -31,6 +31,9 @@ public class Worker {
     public String clusterId;
     @Column(name = "last_heartbeat_epoch")
     public Long lastHeartbeatEpoch;
+    /** The epoch it joined its cluster in: it is paid rent from that epoch on, never for earlier ones. */
+    @Column(name = "joined_epoch")
+    public Long joinedEpoch;
     @Column(name = "registered_at")
     public OffsetDateTime registeredAt;
 
@@ -39,10 +42,17 @@ public class Worker {
         this.status = ASSIGNED;
         this.clusterId = clusterId;
         this.lastHeartbeatEpoch = epoch;
+        this.joinedEpoch = epoch;
     }
 
     public void release() {
         this.status = AVAILABLE;
         this.clusterId = null;
+        this.joinedEpoch = null;
+    }
+
+    /** Whether it belonged to its cluster in that epoch (workers assigned before joins were recorded always did). */
+    public boolean memberIn(long epoch) {
+        return joinedEpoch == null || joinedEpoch <= epoch;
     }
 }

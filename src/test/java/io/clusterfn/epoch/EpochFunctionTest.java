@@ -101,7 +101,8 @@ class EpochFunctionTest {
                 """), "rent comes from the cluster's escrow, for settled epochs only");
         assertEquals(0, count("SELECT count(*) FROM ledger_transfer t JOIN worker w ON w.operator = t.to_account"
                 + " WHERE t.reason = 'rent' AND (t.reference <> w.cluster_id OR t.epoch > w.last_heartbeat_epoch + "
-                + OFFLINE_AFTER + ")"), "rent goes only to the cluster's workers, for epochs they were online");
+                + OFFLINE_AFTER + " OR t.epoch < w.joined_epoch)"),
+                "rent goes only to the cluster's workers, for epochs they were in it and online");
         assertEquals(0, count("SELECT count(*) FROM ledger_transfer t JOIN cluster c ON c.id = t.reference"
                 + " WHERE t.reason = 'rent' AND t.epoch < floor(extract(epoch FROM c.created_at - timestamptz '"
                 + ShortEpochs.GENESIS + "') * 1000 / " + ShortEpochs.LENGTH.toMillis() + ")"),
@@ -271,6 +272,29 @@ class EpochFunctionTest {
         assertInOrder(calls, last + 1);
         paidExactly(worker, List.of(formed));
         clusterView(cluster).body("escrow", equalTo("396" + PHA));
+    }
+
+    @Test
+    void aWorkerAddedWhileEarlierEpochsAreUnsettledIsPaidOnlyFromTheEpochItJoined() {
+        String owner = Fixtures.account("owner");
+        Worker first = worker("1");
+        String cluster = form(owner, 100, first);
+        long formed = joinedEpoch(cluster);
+        long last = lastSettledOrNone();
+
+        // Epochs pass unsettled; then a second worker joins.
+        awaitEpoch(formed + 2, first);
+        Worker added = worker("3");
+        Api.as(owner).post("configureCluster", Map.of("clusterId", cluster, "addWorkers", List.of(added.id())))
+                .statusCode(200);
+        long joined = ((Number) clusterView(cluster).extract()
+                .path("workers.find { it.id == '" + added.id() + "' }.joinedEpoch")).longValue();
+        assertTrue(joined >= formed + 2, "it joined after the epochs that are still unsettled");
+
+        long target = awaitEpoch(joined + 1, first, added);
+        settleThrough(target);
+        paidExactly(first, range(Math.max(last + 1, formed), target));
+        paidExactly(added, range(joined, target));
     }
 
     // --- concurrency and catching up --------------------------------------------------
