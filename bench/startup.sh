@@ -6,8 +6,10 @@
 #   (b) clusterfn as a fast-jar, JDK 17, first answer = GET /clusters (a real read of the store)
 #   (c) clusterfn on JDK 25 with a JDK ahead-of-time cache (-XX:AOTCache), in Quarkus' aot-jar
 #       packaging, the cache trained on a realistic run of the functions (bench/workload.sh)
+#   (s) the floor of the stack the spec prescribes (bench/stack): Funqy with Hibernate Reactive
+#       Panache on the reactive PostgreSQL client, one entity, one function reading it, JDK 17
 # RUNS times each, interleaved (a b c a b c ...) after unrecorded warm-up rounds, and prints the
-# medians and the ratios (b)/(a), (c)/(a), (c)/(b); the table is also written to
+# medians and the ratios (b)/(a), (c)/(a), (c)/(b), (s)/(a), (b)/(s); the table is also written to
 # bench/results/startup-<UTC time>.txt. See bench/README.md.
 #
 # Environment:
@@ -96,8 +98,13 @@ wait_answer() { # PID PORT PATH TIMEOUT_S LOG
 # --- build --------------------------------------------------------------------------------------
 rm -rf "$work" && mkdir -p "$work/logs" "$work/jwt" bench/results
 floor=bench/floor/target/quarkus-app/quarkus-run.jar
+stack=bench/stack/target/quarkus-app/quarkus-run.jar
 echo "building the floor application..."
 "${mvn[@]}" -f bench/floor/pom.xml package -DskipTests
+if [ -z "$APP_JAR" ]; then
+    echo "building the prescribed stack's floor..."
+    "${mvn[@]}" -f bench/stack/pom.xml package -DskipTests
+fi
 echo "resolving the PostgreSQL server..."
 "${mvn[@]}" -f bench/pg/pom.xml dependency:build-classpath -Dmdep.outputFile="$root/$work/pg-cp.txt" >/dev/null
 if [ -z "$APP_JAR" ]; then
@@ -134,19 +141,20 @@ pg_pid=$!
 for _ in $(seq 1 600); do grep -q '^ready' "$work/logs/postgres.log" && break; kill -0 "$pg_pid" || break; sleep 0.1; done
 grep -q '^ready' "$work/logs/postgres.log" || { tail -30 "$work/logs/postgres.log"; exit 1; }
 
-# As deployed (deploy/store/config.yaml): both URLs, no migration at start, no embedded store.
+# As deployed (deploy/functions/*.yaml): the reactive URL only, no migration at start, no embedded
+# store. Only the migration (the clusterfn-migrate job) has a JDBC URL.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$work/jwt/private.pem" 2>/dev/null
 openssl pkey -in "$work/jwt/private.pem" -pubout -out "$work/jwt/public.pem"
 export CLUSTERFN_KEY="$root/$work/jwt/private.pem"
 export MP_JWT_VERIFY_PUBLICKEY_LOCATION="$root/$work/jwt/public.pem"
 export QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$pg_port/postgres"
-export QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/postgres"
 export QUARKUS_DATASOURCE_USERNAME=postgres QUARKUS_DATASOURCE_PASSWORD=postgres
 export CLUSTERFN_EMBEDDED_ENABLED=false
 
 if [ -z "$APP_JAR" ]; then
     echo "migrating once (a start with QUARKUS_FLYWAY_MIGRATE_AT_START=true, as the migration job)..."
-    QUARKUS_FLYWAY_MIGRATE_AT_START=true QUARKUS_INIT_AND_EXIT=true QUARKUS_HTTP_PORT=$(free_port) \
+    QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$pg_port/postgres" \
+        QUARKUS_FLYWAY_MIGRATE_AT_START=true QUARKUS_INIT_AND_EXIT=true QUARKUS_HTTP_PORT=$(free_port) \
         "$JDK17/bin/java" -jar "$app" >"$work/logs/migrate.log" 2>&1 ||
         { tail -30 "$work/logs/migrate.log"; exit 1; }
 fi
@@ -194,6 +202,10 @@ add a "(a) bare Funqy, one function, fast-jar, JDK 17" "$JDK17/bin/java" . "$flo
 add b "(b) clusterfn fast-jar, JDK 17" "$JDK17/bin/java" . "$app" "$app_path"
 add c "(c) clusterfn aot-jar + AOT cache, JDK 25" "$JDK25/bin/java" . "$aot_app" "$app_path" \
     "-XX:AOTCache=$work/c.aot -XX:AOTMode=on"
+if [ -z "$APP_JAR" ]; then
+    names+=(s)
+    add s "(s) prescribed stack's floor, fast-jar, JDK 17" "$JDK17/bin/java" . "$stack" /clusters
+fi
 if extra d; then
     names+=(d)
     add d "(d) clusterfn fast-jar, JDK 25, no cache" "$JDK25/bin/java" . "$app" "$app_path"
@@ -246,6 +258,24 @@ for ((i = 1; i <= RUNS; i++)); do
     echo "$line"
 done
 
+# --- memory under load (what the deployment's memory requests are sized from) ---------------------
+load_line=''
+if [ -z "$APP_JAR" ]; then
+    echo "memory under load: (b) driven by $TRAIN_ROUNDS rounds of bench/workload.sh..."
+    port=$(free_port)
+    # shellcheck disable=SC2086
+    QUARKUS_HTTP_PORT=$port "$JDK17/bin/java" $JVM_OPTS -jar "$app" >"$work/logs/load-b.log" 2>&1 &
+    app_pid=$!
+    wait_answer "$app_pid" "$port" "$app_path" 120 "$work/logs/load-b.log"
+    bench/workload.sh "http://127.0.0.1:$port" "$TRAIN_ROUNDS" >"$work/logs/workload-load.txt"
+    read -r _ ok _ total < <(tail -1 "$work/logs/workload-load.txt")
+    rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
+    hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
+    stop "$app_pid" 20
+    app_pid=''
+    load_line="memory under load: (b) after $TRAIN_ROUNDS rounds of bench/workload.sh ($ok of $total calls 2xx): RSS $rss MiB, peak $hwm MiB (default heap limits)"
+fi
+
 # --- the report ---------------------------------------------------------------------------------
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 col() { cut -d' ' -f"$2" "$work/$1.txt" | median; }
@@ -262,7 +292,13 @@ ratios() { # WHAT ARRAY
     local line
     line=$(printf '%-6s (b)/(a) = %s   (c)/(a) = %s   (c)/(b) = %s' "$1" "$(ratio "${r[b]}" "${r[a]}")" \
         "$(ratio "${r[c]}" "${r[a]}")" "$(ratio "${r[c]}" "${r[b]}")")
-    for v in "${names[@]:3}"; do line+="   ($v)/(b) = $(ratio "${r[$v]}" "${r[b]}")"; done
+    for v in "${names[@]:3}"; do
+        if [ "$v" = s ]; then
+            line+="   (s)/(a) = $(ratio "${r[s]}" "${r[a]}")   (b)/(s) = $(ratio "${r[b]}" "${r[s]}")"
+        else
+            line+="   ($v)/(b) = $(ratio "${r[$v]}" "${r[b]}")"
+        fi
+    done
     echo "$line"
 }
 
@@ -284,7 +320,12 @@ report="bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).txt"
     ratios CPU u
     ratios memory m
     echo "(c) starts $(below "${t[c]}" "${t[b]}") faster than (b) (CPU: $(below "${u[c]}" "${u[b]}") less)"
+    if [ -n "$load_line" ]; then echo "$load_line"; fi
     echo "targets: time (b)/(a) <= 1.30; (c) at least 40% below (b)"
+    if [[ " ${names[*]} " == *" s "* ]]; then
+        echo "(s) is the floor of the store layer the spec prescribes (Hibernate Reactive Panache, one entity,"
+        echo "one read): (s)/(a) is what that layer costs by itself, (b)/(s) what clusterfn adds over it."
+    fi
     echo
     echo "first = from launching the JVM to the first 2xx answer (polled every 10 ms); started = Quarkus'"
     echo "own 'started in' (JVM boot and first request excluded); CPU = user + system time of all the"
