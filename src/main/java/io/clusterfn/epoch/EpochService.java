@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -79,31 +80,35 @@ public class EpochService {
     private Uni<Settlement> settleRange(long first, long upTo) {
         return clusters.find("status = ?1 order by id", Cluster.ACTIVE).withLock(LockModeType.PESSIMISTIC_WRITE).list().chain(clusters -> {
             List<String> ids = clusters.stream().map(c -> c.id).toList();
-            return workers.inClusters(ids).chain(members -> {
+            return workers.inClusters(ids).chain(members -> workers.heardBetween(first - offlineAfter, upTo).chain(heard -> {
                 Map<String, List<Worker>> byCluster = members.stream().collect(Collectors.groupingBy(w -> w.clusterId));
                 Tally tally = new Tally();
                 Uni<Void> work = Uni.createFrom().voidItem();
                 for (Cluster cluster : clusters) {
                     List<Worker> crew = byCluster.getOrDefault(cluster.id, List.of());
-                    work = work.chain(() -> settleCluster(cluster, crew, first, upTo, tally));
+                    work = work.chain(() -> settleCluster(cluster, crew, heard, first, upTo, tally));
                 }
-                return work.chain(() -> recordSettled(upTo)).map(ignored -> {
+                return work.chain(() -> recordSettled(upTo))
+                        .call(() -> workers.forgetHeardBefore(upTo + 1 - offlineAfter)).map(ignored -> {
                     List<Long> epochs = new ArrayList<>();
                     for (long e = first; e <= upTo; e++) {
                         epochs.add(e);
                     }
                     return new Settlement(epochs, upTo, tally.paid, tally.suspended, tally.offline);
                 });
-            });
+            }));
         });
     }
 
     /**
      * One cluster through the epochs in order: offline workers, then rent or suspension. Epochs
      * that ended before the cluster was formed are not its own: it pays nothing for them; nor
-     * does it pay a worker for epochs before that worker joined.
+     * does it pay a worker for epochs before that worker joined. A worker is paid for an epoch
+     * if it was heard in it or in one of the offline-after epochs before it (its status follows
+     * its last heartbeat: it may have been silent then and be back by now).
      */
-    private Uni<Void> settleCluster(Cluster cluster, List<Worker> crew, long first, long upTo, Tally tally) {
+    private Uni<Void> settleCluster(Cluster cluster, List<Worker> crew, Map<String, Set<Long>> heard, long first,
+            long upTo, Tally tally) {
         String escrow = Accounts.escrow(cluster.id);
         long formed = clock.epochOf(cluster.createdAt.toInstant());
         return ledger.balanceOf(escrow).chain(balance -> {
@@ -118,7 +123,8 @@ public class EpochService {
                         tally.offline++;
                     }
                 }
-                List<Worker> online = members.stream().filter(w -> Worker.ASSIGNED.equals(w.status)).toList();
+                List<Worker> online = members.stream()
+                        .filter(w -> heardWithin(heard.getOrDefault(w.id, Set.of()), settling)).toList();
                 BigInteger rent = online.stream().map(w -> w.rentPerEpoch).reduce(BigInteger.ZERO, BigInteger::add);
                 if (left.compareTo(rent) < 0) {
                     cluster.status = Cluster.SUSPENDED;
@@ -138,6 +144,16 @@ public class EpochService {
             }
             return chain;
         });
+    }
+
+    /** Whether a worker heard in these epochs counts as online in {@code epoch}. */
+    private boolean heardWithin(Set<Long> heardIn, long epoch) {
+        for (long e = epoch - offlineAfter; e <= epoch; e++) {
+            if (heardIn.contains(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Uni<Integer> recordSettled(long upTo) {

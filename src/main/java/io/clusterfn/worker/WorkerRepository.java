@@ -1,5 +1,6 @@
 package io.clusterfn.worker;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +8,9 @@ import jakarta.persistence.LockModeType;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 @ApplicationScoped
 public class WorkerRepository implements PanacheRepositoryBase<Worker, String> {
@@ -27,5 +31,45 @@ public class WorkerRepository implements PanacheRepositoryBase<Worker, String> {
             return Uni.createFrom().item(List.of());
         }
         return list("clusterId in ?1 order by id", clusterIds);
+    }
+
+    /** Records that the workers were heard in the epoch (a heartbeat, or joining a cluster). */
+    public Uni<Void> heard(Collection<String> ids, long epoch) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO worker_heartbeat (worker_id, epoch)
+                        SELECT id, :epoch FROM worker WHERE id IN (:ids)
+                        ON CONFLICT DO NOTHING
+                        """)
+                .setParameter("epoch", epoch)
+                .setParameter("ids", ids)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * The epochs from {@code first} to {@code last} in which workers were heard, by worker. Settlement
+     * keeps only the epochs it may still need, so this is a small table read by its epoch index.
+     */
+    public Uni<Map<String, Set<Long>>> heardBetween(long first, long last) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT worker_id, epoch FROM worker_heartbeat WHERE epoch BETWEEN :first AND :last",
+                        Object[].class)
+                .setParameter("first", first)
+                .setParameter("last", last)
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.groupingBy(row -> (String) row[0],
+                        Collectors.mapping(row -> ((Number) row[1]).longValue(), Collectors.toSet()))));
+    }
+
+    /** Forgets the epochs workers were heard in before {@code epoch}: no settlement needs them any more. */
+    public Uni<Void> forgetHeardBefore(long epoch) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("DELETE FROM worker_heartbeat WHERE epoch < :epoch")
+                .setParameter("epoch", epoch)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 }

@@ -52,9 +52,10 @@ public class WorkerService {
                 worker.status = Worker.ASSIGNED;
             }
             if (worker.clusterId == null) {
-                return Uni.createFrom().item(new Assignment(worker.id, null, epoch, List.of()));
+                return workers.heard(List.of(worker.id), epoch)
+                        .map(ignored -> new Assignment(worker.id, null, epoch, List.of()));
             }
-            return contractsOf(worker.clusterId)
+            return workers.heard(List.of(worker.id), epoch).chain(() -> contractsOf(worker.clusterId))
                     .map(contracts -> new Assignment(worker.id, worker.clusterId, epoch, contracts));
         });
     }

@@ -107,6 +107,8 @@ class EpochFunctionTest {
                 + " WHERE t.reason = 'rent' AND t.epoch < floor(extract(epoch FROM c.created_at - timestamptz '"
                 + ShortEpochs.GENESIS + "') * 1000 / " + ShortEpochs.LENGTH.toMillis() + ")"),
                 "no cluster pays for epochs before it was formed");
+        assertEquals(0, count("SELECT count(*) FROM worker_heartbeat h, epoch_state e WHERE h.epoch < e.last_settled + 1 - "
+                + OFFLINE_AFTER), "settlement forgets the heartbeats no later settlement needs");
         assertEquals(0, count("""
                 SELECT count(*) FROM worker w JOIN ledger_account a ON a.id = w.operator
                 WHERE a.balance <> w.rent_per_epoch
@@ -414,6 +416,27 @@ class EpochFunctionTest {
         silentPaid.addAll(range(target + 1, next));
         paidExactly(alive, alivePaid);
         paidExactly(silent, silentPaid);
+    }
+
+    @Test
+    void aWorkerSilentWhileSettlementIsBehindIsNotPaidForThoseEpochsThoughItIsBackBeforeTheCatchUp() {
+        Worker worker = worker("2");
+        String cluster = form(Fixtures.account("owner"), 100, worker);
+        long joined = joinedEpoch(cluster);
+        long last = lastSettledOrNone();
+        catchUp();
+
+        // Silent for longer than offline-after while nothing is settled, then heard again.
+        awaitEpoch(joined + OFFLINE_AFTER + 2);
+        long back = heartbeat(worker);
+        settleThrough(back);
+
+        // Joining counts as being heard: online through joined + offline-after, then again when back
+        // (an epoch settled before the cluster was formed is not its own).
+        List<Long> paid = new ArrayList<>(range(Math.max(joined, last + 1), joined + OFFLINE_AFTER));
+        paid.add(back);
+        paidExactly(worker, paid);
+        clusterView(cluster).body("workers[0].status", equalTo("ASSIGNED"));
     }
 
     @Test
