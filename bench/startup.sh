@@ -164,8 +164,23 @@ export QUARKUS_FLYWAY_MIGRATE_AT_START=false
 # One-step JDK 25 training (JEP 514): run the jar with -XX:AOTCacheOutput, drive it with a
 # realistic load, stop it with SIGTERM; at exit the JVM assembles the cache. The cache belongs to
 # this JDK build and this classpath: the measured runs use the same java, jar path and JVM_OPTS.
+# Drives the clusterfn on PORT with TRAIN_ROUNDS rounds of bench/workload.sh; sets ok and total
+# (calls answered 2xx, calls made) and stops the benchmark if most calls failed: a cache trained,
+# or memory measured, on refusals would say nothing about real work.
+drive() { # PORT NAME
+    local out=$work/logs/workload-$2.txt
+    bench/workload.sh "http://127.0.0.1:$1" "$TRAIN_ROUNDS" >"$out"
+    read -r _ ok _ total < <(tail -1 "$out")
+    echo "  workload: $ok of $total calls answered 2xx (by function: $out)"
+    if [ "$ok" -lt $((total * 3 / 4)) ]; then
+        cat "$out" >&2
+        echo "the workload mostly failed" >&2
+        exit 1
+    fi
+}
+
 train() { # NAME JAR CACHE
-    local name=$1 jar=$2 cache=$3 port log=$work/logs/train-$1.log ok total
+    local name=$1 jar=$2 cache=$3 port log=$work/logs/train-$1.log
     port=$(free_port)
     echo "training the AOT cache $cache ($name: $jar on JDK 25)..."
     # shellcheck disable=SC2086
@@ -173,14 +188,7 @@ train() { # NAME JAR CACHE
     app_pid=$!
     wait_answer "$app_pid" "$port" "$app_path" 180 "$log"
     if [ -z "$APP_JAR" ]; then
-        bench/workload.sh "http://127.0.0.1:$port" "$TRAIN_ROUNDS" >"$work/logs/workload-$name.txt"
-        read -r _ ok _ total < <(tail -1 "$work/logs/workload-$name.txt")
-        echo "  workload: $ok of $total calls answered 2xx (by function: $work/logs/workload-$name.txt)"
-        if [ "$ok" -lt $((total * 3 / 4)) ]; then
-            cat "$work/logs/workload-$name.txt" >&2
-            echo "the training load mostly failed: the cache would not be trained on real work" >&2
-            exit 1
-        fi
+        drive "$port" "$name"
     else
         for _ in $(seq 1 200); do curl -sf -o /dev/null "http://127.0.0.1:$port$app_path"; done
     fi
@@ -267,8 +275,7 @@ if [ -z "$APP_JAR" ]; then
     QUARKUS_HTTP_PORT=$port "$JDK17/bin/java" $JVM_OPTS -jar "$app" >"$work/logs/load-b.log" 2>&1 &
     app_pid=$!
     wait_answer "$app_pid" "$port" "$app_path" 120 "$work/logs/load-b.log"
-    bench/workload.sh "http://127.0.0.1:$port" "$TRAIN_ROUNDS" >"$work/logs/workload-load.txt"
-    read -r _ ok _ total < <(tail -1 "$work/logs/workload-load.txt")
+    drive "$port" load
     rss=$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
     hwm=$(awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$app_pid/status")
     stop "$app_pid" 20

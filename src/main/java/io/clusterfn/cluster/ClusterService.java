@@ -75,7 +75,6 @@ public class ClusterService {
             found.forEach(w -> w.assignTo(cluster.id, epoch));
             BigInteger rent = rentOf(found).multiply(BigInteger.valueOf(f.prepaidEpochs()));
             return clusters.persist(cluster)
-                    .call(() -> workers.heard(f.workerIds(), epoch))
                     .call(() -> ledger.transfer(f.owner(), Accounts.escrow(cluster.id), rent, "rent-prepaid", cluster.id))
                     .chain(() -> view(cluster, found));
         });
@@ -136,8 +135,7 @@ public class ClusterService {
                 long epoch = clock.current();
                 c.removeWorkers().forEach(id -> byId.get(id).release());
                 added.forEach(w -> w.assignTo(clusterId, epoch));
-                return workers.flush().chain(() -> workers.heard(c.addWorkers(), epoch))
-                        .chain(() -> workers.inCluster(clusterId)).chain(now -> view(cluster, now));
+                return workers.flush().chain(() -> workers.inCluster(clusterId)).chain(now -> view(cluster, now));
             }));
         });
     }

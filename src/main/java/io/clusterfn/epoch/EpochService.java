@@ -104,8 +104,8 @@ public class EpochService {
      * One cluster through the epochs in order: offline workers, then rent or suspension. Epochs
      * that ended before the cluster was formed are not its own: it pays nothing for them; nor
      * does it pay a worker for epochs before that worker joined. A worker is paid for an epoch
-     * if it was heard in it or in one of the offline-after epochs before it (its status follows
-     * its last heartbeat: it may have been silent then and be back by now).
+     * if it was online in it ({@link Worker#onlineIn}), whatever it did since; its status follows
+     * its last heartbeat (it may have been silent then and be back by now).
      */
     private Uni<Void> settleCluster(Cluster cluster, List<Worker> crew, Map<String, Set<Long>> heard, long first,
             long upTo, Tally tally) {
@@ -124,7 +124,7 @@ public class EpochService {
                     }
                 }
                 List<Worker> online = members.stream()
-                        .filter(w -> heardWithin(heard.getOrDefault(w.id, Set.of()), settling)).toList();
+                        .filter(w -> w.onlineIn(settling, heard.getOrDefault(w.id, Set.of()), offlineAfter)).toList();
                 BigInteger rent = online.stream().map(w -> w.rentPerEpoch).reduce(BigInteger.ZERO, BigInteger::add);
                 if (left.compareTo(rent) < 0) {
                     cluster.status = Cluster.SUSPENDED;
@@ -144,16 +144,6 @@ public class EpochService {
             }
             return chain;
         });
-    }
-
-    /** Whether a worker heard in these epochs counts as online in {@code epoch}. */
-    private boolean heardWithin(Set<Long> heardIn, long epoch) {
-        for (long e = epoch - offlineAfter; e <= epoch; e++) {
-            if (heardIn.contains(e)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Uni<Integer> recordSettled(long upTo) {

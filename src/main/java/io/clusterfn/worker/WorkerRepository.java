@@ -33,24 +33,18 @@ public class WorkerRepository implements PanacheRepositoryBase<Worker, String> {
         return list("clusterId in ?1 order by id", clusterIds);
     }
 
-    /** Records that the workers were heard in the epoch (a heartbeat, or joining a cluster). */
-    public Uni<Void> heard(Collection<String> ids, long epoch) {
-        if (ids.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO worker_heartbeat (worker_id, epoch)
-                        SELECT id, :epoch FROM worker WHERE id IN (:ids)
-                        ON CONFLICT DO NOTHING
-                        """)
+    /** Records that the worker sent a heartbeat in the epoch. */
+    public Uni<Void> heard(String id, long epoch) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "INSERT INTO worker_heartbeat (worker_id, epoch) VALUES (:id, :epoch) ON CONFLICT DO NOTHING")
+                .setParameter("id", id)
                 .setParameter("epoch", epoch)
-                .setParameter("ids", ids)
                 .executeUpdate())
                 .replaceWithVoid();
     }
 
     /**
-     * The epochs from {@code first} to {@code last} in which workers were heard, by worker. Settlement
+     * The epochs from {@code first} to {@code last} in which workers sent heartbeats, by worker. Settlement
      * keeps only the epochs it may still need, so this is a small table read by its epoch index.
      */
     public Uni<Map<String, Set<Long>>> heardBetween(long first, long last) {
@@ -64,7 +58,7 @@ public class WorkerRepository implements PanacheRepositoryBase<Worker, String> {
                         Collectors.mapping(row -> ((Number) row[1]).longValue(), Collectors.toSet()))));
     }
 
-    /** Forgets the epochs workers were heard in before {@code epoch}: no settlement needs them any more. */
+    /** Forgets the heartbeats before {@code epoch}: no settlement needs them any more. */
     public Uni<Void> forgetHeardBefore(long epoch) {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("DELETE FROM worker_heartbeat WHERE epoch < :epoch")

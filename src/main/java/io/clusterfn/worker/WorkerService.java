@@ -47,20 +47,23 @@ public class WorkerService {
             if (!worker.operator.equals(caller)) {
                 throw ApiException.notOwner("worker's operator");
             }
+            // Settlement needs one record per epoch heard in; later heartbeats of the epoch add nothing
+            // (an epoch it joined in is its joinedEpoch).
+            boolean heardThisEpoch = worker.lastHeartbeatEpoch != null && worker.lastHeartbeatEpoch == epoch;
             worker.lastHeartbeatEpoch = epoch;
             if (Worker.OFFLINE.equals(worker.status)) {
                 worker.status = Worker.ASSIGNED;
             }
-            if (worker.clusterId == null) {
-                return workers.heard(List.of(worker.id), epoch)
-                        .map(ignored -> new Assignment(worker.id, null, epoch, List.of()));
-            }
-            return workers.heard(List.of(worker.id), epoch).chain(() -> contractsOf(worker.clusterId))
+            Uni<Void> recorded = heardThisEpoch ? Uni.createFrom().voidItem() : workers.heard(worker.id, epoch);
+            return recorded.chain(() -> contractsOf(worker.clusterId))
                     .map(contracts -> new Assignment(worker.id, worker.clusterId, epoch, contracts));
         });
     }
 
     private Uni<List<Map<String, String>>> contractsOf(String clusterId) {
+        if (clusterId == null) {
+            return Uni.createFrom().item(List.of());
+        }
         return Panache.getSession().chain(session -> session.createNativeQuery(
                         "SELECT id, code_hash FROM contract WHERE cluster_id = :cluster AND status = 'DEPLOYED' ORDER BY id",
                         Object[].class)
