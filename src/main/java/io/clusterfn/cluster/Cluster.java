@@ -3,6 +3,7 @@ package io.clusterfn.cluster;
 import io.clusterfn.access.Permission;
 import io.clusterfn.access.Pricing;
 import io.clusterfn.access.Quota;
+import io.clusterfn.message.Messaging;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -11,7 +12,11 @@ import org.hibernate.type.SqlTypes;
 
 import java.time.OffsetDateTime;
 
-/** A pool of workers that runs every contract deployed to it, under its owner's rules. */
+/**
+ * A pool of workers that runs every contract deployed to it, under its owner's rules. Read and
+ * changed as an entity where a change touches many of its fields ({@code configureCluster});
+ * the hot paths read its row with prepared statements.
+ */
 @Entity
 public class Cluster {
     public static final String ACTIVE = "ACTIVE";
@@ -30,6 +35,8 @@ public class Cluster {
     public Quota quota;
     @JdbcTypeCode(SqlTypes.JSON)
     public Pricing pricing;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public Messaging messaging;
     public String treasury;
     @Column(name = "contracts_deployed")
     public int contractsDeployed;

@@ -11,8 +11,10 @@ import io.clusterfn.http.Fields;
 import io.clusterfn.http.IdQuery;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Page;
-import io.clusterfn.http.Store;
+import io.clusterfn.http.Read;
+import io.clusterfn.message.Messaging;
 import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -26,22 +28,19 @@ public class ClusterFunctions {
 
     private final ClusterService service;
     private final Identity identity;
-    private final Store store;
 
-    public ClusterFunctions(ClusterService service, Identity identity, Store store) {
+    public ClusterFunctions(ClusterService service, Identity identity) {
         this.service = service;
         this.identity = identity;
-        this.store = store;
     }
 
     public record FormInput(String name, List<String> workers, Permission permission, Quota quota, Pricing pricing,
-            String treasury, Long prepaidEpochs, Boolean publicGood) {
+            Messaging messaging, String treasury, Long prepaidEpochs, Boolean publicGood) {
     }
 
     @Funq
-    public ClusterView formCluster(FormInput input) {
+    public Uni<ClusterView> formCluster(FormInput in) {
         Caller caller = identity.authenticated();
-        FormInput in = Fields.require("body", input);
         boolean publicGood = Boolean.TRUE.equals(in.publicGood());
         if (publicGood) {
             caller.requireRole(Caller.ADMIN);
@@ -50,102 +49,68 @@ public class ClusterFunctions {
         if (workerIds.isEmpty()) {
             throw ApiException.invalidInput("workers", "must name at least one worker");
         }
-        ClusterService.Formation formation = new ClusterService.Formation(
+        return service.form(new ClusterService.Formation(
                 Fields.text("name", in.name(), 128), caller.account(), workerIds,
                 AccessRules.permission(in.permission()), AccessRules.quota(in.quota()),
-                AccessRules.pricing(in.pricing()),
+                AccessRules.pricing(in.pricing()), Messaging.of(in.messaging()),
                 in.treasury() == null ? caller.account() : Fields.account("treasury", in.treasury()),
-                Fields.count("prepaidEpochs", in.prepaidEpochs(), 1, 1_000_000), publicGood);
-        return store.call(() -> service.form(formation));
+                Fields.count("prepaidEpochs", in.prepaidEpochs(), 1, 1_000_000), publicGood));
     }
 
     public record FundInput(String clusterId, String amount) {
     }
 
     @Funq
-    public ClusterView fundCluster(FundInput input) {
+    public Uni<ClusterView> fundCluster(FundInput in) {
         Caller caller = identity.authenticated();
-        FundInput in = Fields.require("body", input);
         String clusterId = Fields.hexId("clusterId", in.clusterId());
         BigInteger amount = Amounts.parse("amount", in.amount());
         if (amount.signum() == 0) {
             throw ApiException.invalidInput("amount", "must be positive");
         }
-        return store.call(() -> service.fund(clusterId, caller.account(), amount));
+        return service.fund(clusterId, caller.account(), amount);
     }
 
     public record ConfigureInput(String clusterId, Permission permission, Quota quota, Pricing pricing,
-            String treasury, List<String> addWorkers, List<String> removeWorkers) {
+            Messaging messaging, String treasury, List<String> addWorkers, List<String> removeWorkers) {
     }
 
     @Funq
-    public ClusterView configureCluster(ConfigureInput input) {
+    public Uni<ClusterView> configureCluster(ConfigureInput in) {
         Caller caller = identity.authenticated();
-        ConfigureInput in = Fields.require("body", input);
         String clusterId = Fields.hexId("clusterId", in.clusterId());
         List<String> add = in.addWorkers() == null ? List.of() : workerIds("addWorkers", in.addWorkers());
         List<String> remove = in.removeWorkers() == null ? List.of() : workerIds("removeWorkers", in.removeWorkers());
         if (add.stream().anyMatch(remove::contains)) {
             throw ApiException.invalidInput("addWorkers", "a worker cannot be added and removed at once");
         }
-        ClusterService.Configuration configuration = new ClusterService.Configuration(
+        return service.configure(clusterId, caller.account(), new ClusterService.Configuration(
                 in.permission() == null ? null : AccessRules.permission(in.permission()),
                 in.quota() == null ? null : AccessRules.quota(in.quota()),
                 in.pricing() == null ? null : AccessRules.pricing(in.pricing()),
+                in.messaging() == null ? null : Messaging.of(in.messaging()),
                 in.treasury() == null ? null : Fields.account("treasury", in.treasury()),
-                add, remove);
-        return store.call(() -> service.configure(clusterId, caller.account(), configuration));
+                add, remove));
     }
 
     @Funq
-    public ClusterView cluster(IdQuery query) {
-        String id = Fields.hexId("id", query == null ? null : query.id);
-        return store.call(() -> service.get(id));
+    @Read
+    public Uni<ClusterView> cluster(IdQuery query) {
+        return service.get(Fields.hexId("id", query.id()));
     }
 
-    public static class ClustersQuery {
-        public String owner;
-        public Boolean publicGood;
-        public String status;
-        public Long limit;
-        public String cursor;
-
-        public void setOwner(String owner) {
-            this.owner = owner;
-        }
-
-        public void setPublicGood(Boolean publicGood) {
-            this.publicGood = publicGood;
-        }
-
-        public void setStatus(String status) {
-            this.status = status;
-        }
-
-        public void setLimit(Long limit) {
-            this.limit = limit;
-        }
-
-        public void setCursor(String cursor) {
-            this.cursor = cursor;
-        }
+    public record ClustersQuery(String owner, Boolean publicGood, String status, Long limit, String cursor) {
     }
 
     @Funq
-    public Page<ClusterView> clusters(ClustersQuery query) {
-        ClustersQuery q = query == null ? new ClustersQuery() : query;
-        String owner = q.owner == null ? null : Fields.account("owner", q.owner);
-        if (q.status != null && !Cluster.ACTIVE.equals(q.status) && !Cluster.SUSPENDED.equals(q.status)) {
+    @Read
+    public Uni<Page<ClusterView>> clusters(ClustersQuery q) {
+        String owner = q.owner() == null ? null : Fields.account("owner", q.owner());
+        if (q.status() != null && !Cluster.ACTIVE.equals(q.status()) && !Cluster.SUSPENDED.equals(q.status())) {
             throw ApiException.invalidInput("status", "must be ACTIVE or SUSPENDED");
         }
-        int limit = Page.limit(q.limit);
-        String after = Page.decodeCursor(q.cursor);
-        List<ClusterView> items = store.call(() -> service.list(owner, q.publicGood, q.status, after, limit + 1));
-        if (items.size() <= limit) {
-            return new Page<>(items, null);
-        }
-        List<ClusterView> page = new ArrayList<>(items.subList(0, limit));
-        return new Page<>(page, Page.encodeCursor(page.get(limit - 1).id()));
+        int limit = Page.limit(q.limit());
+        return service.list(owner, q.publicGood(), q.status(), Page.after(q.cursor(), Fields::isHexId), limit);
     }
 
     /** Worker ids, lower-cased; each may be listed once. */

@@ -14,10 +14,6 @@ public class ClusterRepository implements PanacheRepositoryBase<Cluster, String>
         return findById(id, LockModeType.PESSIMISTIC_WRITE).map(cluster -> require(cluster, id));
     }
 
-    public Uni<Cluster> get(String id) {
-        return findById(id).map(cluster -> require(cluster, id));
-    }
-
     private static Cluster require(Cluster cluster, String id) {
         if (cluster == null) {
             throw ApiException.clusterNotFound(id);

@@ -4,102 +4,178 @@ import io.clusterfn.access.Permission;
 import io.clusterfn.access.Pricing;
 import io.clusterfn.access.Quota;
 import io.clusterfn.epoch.EpochClock;
+import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
+import io.clusterfn.http.Page;
+import io.clusterfn.http.Store;
+import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
-import io.clusterfn.stake.ClusterStake;
-import io.clusterfn.stake.StakeQueries;
+import io.clusterfn.ledger.Posting;
+import io.clusterfn.message.Messaging;
 import io.clusterfn.worker.Worker;
 import io.clusterfn.worker.WorkerRepository;
-import io.clusterfn.worker.WorkerView;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Forming, funding, configuring and reading clusters (L1 rent into the cluster's escrow). */
+/**
+ * Forming, funding, configuring and reading clusters (L1 rent into the cluster's escrow).
+ * Forming and funding move money and use prepared statements in two round trips; configuring
+ * moves none and changes the cluster and worker entities through Panache.
+ */
 @ApplicationScoped
 public class ClusterService {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String LOCK_WORKERS = """
+            SELECT id, status, rent_per_epoch FROM worker WHERE id = ANY($1) ORDER BY id FOR UPDATE
+            """;
+    private static final String INSERT = """
+            INSERT INTO cluster (id, name, owner, status, public_good, permission, quota, pricing, messaging, treasury, created_at)
+            VALUES ($1, $2, $3, 'ACTIVE', $4, $5, $6, $7, $8, $9, $10)
+            """;
+    private static final String ASSIGN = """
+            UPDATE worker SET status = 'ASSIGNED', cluster_id = $2, last_heartbeat_epoch = $3, joined_epoch = $3
+            WHERE id = ANY($1)
+            """;
+    /** The cluster locked, with what one epoch of its online workers costs. */
+    private static final String LOCK_FOR_FUNDING = """
+            SELECT c.status, (SELECT coalesce(sum(w.rent_per_epoch), 0) FROM worker w
+                              WHERE w.cluster_id = c.id AND w.status <> 'OFFLINE')
+            FROM cluster c WHERE c.id = $1 FOR UPDATE
+            """;
+    private static final String REACTIVATE = "UPDATE cluster SET status = 'ACTIVE' WHERE id = $1";
 
+    private final Store store;
+    private final ClusterQueries queries;
     private final ClusterRepository clusters;
     private final WorkerRepository workers;
-    private final Ledger ledger;
-    private final StakeQueries stakes;
     private final EpochClock clock;
 
-    public ClusterService(ClusterRepository clusters, WorkerRepository workers, Ledger ledger, StakeQueries stakes,
+    public ClusterService(Store store, ClusterQueries queries, ClusterRepository clusters, WorkerRepository workers,
             EpochClock clock) {
+        this.store = store;
+        this.queries = queries;
         this.clusters = clusters;
         this.workers = workers;
-        this.ledger = ledger;
-        this.stakes = stakes;
         this.clock = clock;
     }
 
     /** What {@code formCluster} asks for, already validated. */
     public record Formation(String name, String owner, List<String> workerIds, Permission permission, Quota quota,
-            Pricing pricing, String treasury, long prepaidEpochs, boolean publicGood) {
+            Pricing pricing, Messaging messaging, String treasury, long prepaidEpochs, boolean publicGood) {
     }
 
-    /** Rents the workers: their rent for the prepaid epochs moves from the owner to the new cluster's escrow. */
-    @WithTransaction
+    /**
+     * Rents the workers: their rent for the prepaid epochs moves from the owner to the new cluster's
+     * escrow. First round trip: the workers and the owner's account locked. Second: the cluster,
+     * the workers assigned, the rent, COMMIT.
+     */
     public Uni<ClusterView> form(Formation f) {
-        return workers.lockAll(f.workerIds()).chain(found -> {
-            requireAvailable(f.workerIds(), found);
-            Cluster cluster = new Cluster();
-            cluster.id = newId();
-            cluster.name = f.name();
-            cluster.owner = f.owner();
-            cluster.status = Cluster.ACTIVE;
-            cluster.publicGood = f.publicGood();
-            cluster.permission = f.permission();
-            cluster.quota = f.quota();
-            cluster.pricing = f.pricing();
-            cluster.treasury = f.treasury();
-            cluster.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-            long epoch = clock.current();
-            found.forEach(w -> w.assignTo(cluster.id, epoch));
-            BigInteger rent = rentOf(found).multiply(BigInteger.valueOf(f.prepaidEpochs()));
-            return clusters.persist(cluster)
-                    .call(() -> ledger.transfer(f.owner(), Accounts.escrow(cluster.id), rent, "rent-prepaid", cluster.id))
-                    .chain(() -> view(cluster, found));
-        });
+        String id = newId();
+        List<String> sorted = f.workerIds().stream().sorted().toList();
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_WORKERS, Tuple.of(sorted.toArray(String[]::new))),
+                        Ledger.lock(List.of(f.owner())))
+                .chain(rows -> {
+                    BigInteger rentPerEpoch = requireAvailable(f.workerIds(), rows.get(0));
+                    BigInteger rent = rentPerEpoch.multiply(BigInteger.valueOf(f.prepaidEpochs()));
+                    Posting posting = new Posting().transfer(f.owner(), Accounts.escrow(id), rent, "rent-prepaid", id);
+                    posting.requireCovered(Ledger.balances(rows.get(1)));
+                    long epoch = clock.current();
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    return tx.commit(
+                                    new Tx.Statement(INSERT, Tuple.from(List.of(id, f.name(), f.owner(), f.publicGood(),
+                                            JsonObject.mapFrom(f.permission()), JsonObject.mapFrom(f.quota()),
+                                            JsonObject.mapFrom(f.pricing()), JsonObject.mapFrom(f.messaging()), f.treasury(), now))),
+                                    new Tx.Statement(ASSIGN, Tuple.of(sorted.toArray(String[]::new), id, epoch)),
+                                    Ledger.apply(posting),
+                                    new Tx.Statement(ClusterQueries.ONE, Tuple.of(id)))
+                            .map(done -> queries.view(done.get(3).iterator().next()));
+                }));
+    }
+
+    /** The rent per epoch of the workers, all of which must exist and be available. */
+    private static BigInteger requireAvailable(List<String> ids, RowSet<Row> locked) {
+        Map<String, Row> found = new HashMap<>();
+        locked.forEach(row -> found.put(row.getString(0), row));
+        BigInteger rent = BigInteger.ZERO;
+        for (String id : ids) {
+            Row worker = found.get(id);
+            if (worker == null) {
+                throw ApiException.workerNotFound(id);
+            }
+            rent = rent.add(Amounts.fromColumn(worker.getBigDecimal(2)));
+        }
+        for (String id : ids) {
+            String status = found.get(id).getString(1);
+            if (!Worker.AVAILABLE.equals(status)) {
+                throw busy(id, status);
+            }
+        }
+        return rent;
+    }
+
+    private static ApiException busy(String workerId, String status) {
+        return new ApiException(ErrorCode.WORKER_BUSY, "worker " + workerId + " is " + status,
+                Map.of("workerId", workerId, "status", status));
     }
 
     /** Tops up the escrow; a suspended cluster is active again once it covers one epoch of rent. */
-    @WithTransaction
     public Uni<ClusterView> fund(String clusterId, String payer, BigInteger amount) {
-        return clusters.lock(clusterId).chain(cluster -> ledger
-                .transfer(payer, Accounts.escrow(clusterId), amount, "fund", clusterId)
-                .chain(moved -> workers.inCluster(clusterId).chain(members -> {
-                    if (!cluster.isActive() && moved.targetBalance().compareTo(rentOf(members)) >= 0) {
-                        cluster.status = Cluster.ACTIVE;
+        String escrow = Accounts.escrow(clusterId);
+        Posting posting = new Posting().transfer(payer, escrow, amount, "fund", clusterId);
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_FOR_FUNDING, Tuple.of(clusterId)),
+                        Ledger.lock(posting.accountsToLock()))
+                .chain(rows -> {
+                    if (rows.get(0).size() == 0) {
+                        throw ApiException.clusterNotFound(clusterId);
                     }
-                    return view(cluster, members);
-                })));
+                    Row cluster = rows.get(0).iterator().next();
+                    Map<String, BigInteger> balances = Ledger.balances(rows.get(1));
+                    posting.requireCovered(balances);
+                    BigInteger escrowAfter = balances.getOrDefault(escrow, BigInteger.ZERO).add(amount);
+                    boolean reactivate = Cluster.SUSPENDED.equals(cluster.getString(0))
+                            && escrowAfter.compareTo(Amounts.fromColumn(cluster.getBigDecimal(1))) >= 0;
+                    List<Tx.Statement> last = new ArrayList<>(3);
+                    last.add(Ledger.apply(posting));
+                    if (reactivate) {
+                        last.add(new Tx.Statement(REACTIVATE, Tuple.of(clusterId)));
+                    }
+                    last.add(new Tx.Statement(ClusterQueries.ONE, Tuple.of(clusterId)));
+                    return tx.commit(last.toArray(Tx.Statement[]::new))
+                            .map(done -> queries.view(done.get(done.size() - 1).iterator().next()));
+                }));
     }
 
     /** What {@code configureCluster} changes; null parts stay as they are. */
-    public record Configuration(Permission permission, Quota quota, Pricing pricing, String treasury,
-            List<String> addWorkers, List<String> removeWorkers) {
+    public record Configuration(Permission permission, Quota quota, Pricing pricing, Messaging messaging,
+            String treasury, List<String> addWorkers, List<String> removeWorkers) {
     }
 
-    @WithTransaction
+    /** Changes the cluster under its row lock, then answers the cluster as it is after the change. */
     public Uni<ClusterView> configure(String clusterId, String caller, Configuration c) {
+        return store.call(() -> Panache.withTransaction(() -> applyConfiguration(clusterId, caller, c)))
+                .chain(() -> get(clusterId));
+    }
+
+    private Uni<Void> applyConfiguration(String clusterId, String caller, Configuration c) {
         return clusters.lock(clusterId).chain(cluster -> {
             if (!cluster.owner.equals(caller)) {
                 throw ApiException.notOwner("cluster's owner");
@@ -113,12 +189,15 @@ public class ClusterService {
             if (c.pricing() != null) {
                 cluster.pricing = c.pricing();
             }
+            if (c.messaging() != null) {
+                cluster.messaging = c.messaging();
+            }
             if (c.treasury() != null) {
                 cluster.treasury = c.treasury();
             }
             List<String> changed = new ArrayList<>(c.addWorkers());
             changed.addAll(c.removeWorkers());
-            return workers.lockAll(changed).chain(locked -> workers.inCluster(clusterId).chain(members -> {
+            return workers.lockAll(changed).chain(locked -> workers.countInCluster(clusterId).chain(members -> {
                 Map<String, Worker> byId = locked.stream().collect(Collectors.toMap(w -> w.id, w -> w));
                 for (String id : c.removeWorkers()) {
                     Worker w = byId.get(id);
@@ -126,94 +205,46 @@ public class ClusterService {
                         throw ApiException.workerNotFound(id);
                     }
                 }
-                List<Worker> added = c.addWorkers().stream().map(byId::get).toList();
-                requireAvailable(c.addWorkers(), locked.stream().filter(w -> c.addWorkers().contains(w.id)).toList());
-                long remaining = members.stream().filter(w -> !c.removeWorkers().contains(w.id)).count() + added.size();
-                if (remaining == 0) {
+                for (String id : c.addWorkers()) {
+                    if (!byId.containsKey(id)) {
+                        throw ApiException.workerNotFound(id);
+                    }
+                }
+                for (String id : c.addWorkers()) {
+                    Worker w = byId.get(id);
+                    if (!Worker.AVAILABLE.equals(w.status)) {
+                        throw busy(id, w.status);
+                    }
+                }
+                if (members - c.removeWorkers().size() + c.addWorkers().size() == 0) {
                     throw ApiException.conflict("a cluster keeps at least one worker");
                 }
                 long epoch = clock.current();
                 c.removeWorkers().forEach(id -> byId.get(id).release());
-                added.forEach(w -> w.assignTo(clusterId, epoch));
-                return workers.flush().chain(() -> workers.inCluster(clusterId)).chain(now -> view(cluster, now));
+                c.addWorkers().forEach(id -> byId.get(id).assignTo(clusterId, epoch));
+                return workers.flush();
             }));
         });
     }
 
-    @WithSession
+    /** One cluster, whole. One round trip. */
     public Uni<ClusterView> get(String clusterId) {
-        return clusters.get(clusterId).chain(cluster -> workers.inCluster(clusterId).chain(w -> view(cluster, w)));
-    }
-
-    /** A page of clusters in id order, after the cursor (the last id of the previous page). */
-    @WithSession
-    public Uni<List<ClusterView>> list(String owner, Boolean publicGood, String status, String after, int limit) {
-        StringBuilder query = new StringBuilder("id > :after");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("after", after == null ? "" : after);
-        if (owner != null) {
-            query.append(" and owner = :owner");
-            params.put("owner", owner);
-        }
-        if (publicGood != null) {
-            query.append(" and publicGood = :publicGood");
-            params.put("publicGood", publicGood);
-        }
-        if (status != null) {
-            query.append(" and status = :status");
-            params.put("status", status);
-        }
-        query.append(" order by id");
-        return clusters.find(query.toString(), params).page(0, limit).list().chain(page -> {
-            if (page.isEmpty()) {
-                return Uni.createFrom().item(List.<ClusterView>of());
+        return store.read(ClusterQueries.ONE, Tuple.of(clusterId), rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.clusterNotFound(clusterId);
             }
-            List<String> ids = page.stream().map(c -> c.id).toList();
-            // A page costs three queries whatever its size: workers, escrows, stakes.
-            return workers.inClusters(ids).chain(members -> ledger.balancesOf(ids.stream().map(Accounts::escrow).toList())
-                    .chain(escrows -> stakes.ofClusters(ids).map(stakeByCluster -> {
-                        Map<String, List<Worker>> byCluster = members.stream()
-                                .collect(Collectors.groupingBy(w -> w.clusterId));
-                        return page.stream().map(c -> view(c, byCluster.getOrDefault(c.id, List.of()),
-                                escrows.getOrDefault(Accounts.escrow(c.id), BigInteger.ZERO),
-                                stakeByCluster.getOrDefault(c.id, ClusterStake.of(List.of())))).toList();
-                    })));
+            return queries.view(rows.iterator().next());
         });
     }
 
-    private Uni<ClusterView> view(Cluster cluster, List<Worker> members) {
-        return ledger.balanceOf(Accounts.escrow(cluster.id)).chain(escrow -> stakes.ofCluster(cluster.id)
-                .map(stake -> view(cluster, members, escrow, stake)));
-    }
-
-    private static ClusterView view(Cluster cluster, List<Worker> members, BigInteger escrow, ClusterStake stake) {
-        BigInteger rent = rentOf(members);
-        return new ClusterView(cluster.id, cluster.name, cluster.owner, cluster.status, cluster.publicGood,
-                cluster.permission, cluster.quota, cluster.pricing, cluster.treasury,
-                members.stream().map(WorkerView::of).toList(), escrow.toString(), rent.toString(),
-                rent.signum() == 0 ? null : escrow.divide(rent).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue(),
-                cluster.contractsDeployed, stake, cluster.createdAt);
-    }
-
-    /** The rent one epoch costs: that of the workers that are not offline. */
-    static BigInteger rentOf(List<Worker> members) {
-        return members.stream().filter(w -> !Worker.OFFLINE.equals(w.status))
-                .map(w -> w.rentPerEpoch).reduce(BigInteger.ZERO, BigInteger::add);
-    }
-
-    private static void requireAvailable(List<String> ids, List<Worker> found) {
-        Set<String> known = found.stream().map(w -> w.id).collect(Collectors.toSet());
-        for (String id : ids) {
-            if (!known.contains(id)) {
-                throw ApiException.workerNotFound(id);
-            }
-        }
-        for (Worker w : found) {
-            if (!Worker.AVAILABLE.equals(w.status)) {
-                throw new ApiException(ErrorCode.WORKER_BUSY, "worker " + w.id + " is " + w.status,
-                        Map.of("workerId", w.id, "status", w.status));
-            }
-        }
+    /** A page of clusters in id order, after the cursor's id. One round trip. */
+    public Uni<Page<ClusterView>> list(String owner, Boolean publicGood, String status, String after, int limit) {
+        return store.read(ClusterQueries.PAGE, Tuple.of(after == null ? "" : after, owner, publicGood, status, limit + 1),
+                rows -> {
+                    List<ClusterView> items = new ArrayList<>(rows.size());
+                    rows.forEach(row -> items.add(queries.view(row)));
+                    return Page.of(items, limit, ClusterView::id);
+                });
     }
 
     private static String newId() {

@@ -1,27 +1,28 @@
 package io.clusterfn.contract;
 
+import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.IdQuery;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Metrics;
-import io.clusterfn.http.Store;
+import io.clusterfn.http.Page;
+import io.clusterfn.http.Read;
 import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
 
-/** {@code deploy}, {@code undeploy} and {@code contract}. */
+/** {@code deploy}, {@code undeploy}, {@code contract} and {@code contracts}. */
 public class ContractFunctions {
     /** Code sizes are bytes; the quota decides how large a cluster takes them. */
     public static final long MAX_CODE_SIZE = 1L << 40;
 
     private final ContractService service;
     private final Identity identity;
-    private final Store store;
     private final Metrics metrics;
 
-    public ContractFunctions(ContractService service, Identity identity, Store store, Metrics metrics) {
+    public ContractFunctions(ContractService service, Identity identity, Metrics metrics) {
         this.service = service;
         this.identity = identity;
-        this.store = store;
         this.metrics = metrics;
     }
 
@@ -29,31 +30,42 @@ public class ContractFunctions {
     }
 
     @Funq
-    public ContractView deploy(DeployInput input) {
+    public Uni<ContractView> deploy(DeployInput in) {
         Caller caller = identity.authenticated();
-        DeployInput in = Fields.require("body", input);
         ContractService.DeployRequest request = new ContractService.DeployRequest(
                 Fields.hexId("clusterId", in.clusterId()), caller.account(), caller.roles(),
                 Fields.hexId("codeHash", in.codeHash()), Fields.count("codeSize", in.codeSize(), 1, MAX_CODE_SIZE),
                 Fields.salt(in.salt()));
-        ContractView deployed = store.call(() -> service.deploy(request));
-        metrics.deployed();
-        return deployed;
+        return service.deploy(request).invoke(metrics::deployed);
     }
 
     public record UndeployInput(String contractId) {
     }
 
     @Funq
-    public ContractView undeploy(UndeployInput input) {
+    public Uni<ContractView> undeploy(UndeployInput in) {
         Caller caller = identity.authenticated();
-        String contractId = Fields.hexId("contractId", Fields.require("body", input).contractId());
-        return store.call(() -> service.undeploy(contractId, caller));
+        return service.undeploy(Fields.hexId("contractId", in.contractId()), caller);
     }
 
     @Funq
-    public ContractView contract(IdQuery query) {
-        String id = Fields.hexId("id", query == null ? null : query.id);
-        return store.call(() -> service.get(id));
+    @Read
+    public Uni<ContractView> contract(IdQuery query) {
+        return service.get(Fields.hexId("id", query.id()));
+    }
+
+    public record ContractsQuery(String cluster, String deployer, String status, Long limit, String cursor) {
+    }
+
+    @Funq
+    @Read
+    public Uni<Page<ContractView>> contracts(ContractsQuery q) {
+        String cluster = q.cluster() == null ? null : Fields.hexId("cluster", q.cluster());
+        String deployer = q.deployer() == null ? null : Fields.account("deployer", q.deployer());
+        if (q.status() != null && !Contract.DEPLOYED.equals(q.status()) && !Contract.UNDEPLOYED.equals(q.status())) {
+            throw ApiException.invalidInput("status", "must be DEPLOYED or UNDEPLOYED");
+        }
+        int limit = Page.limit(q.limit());
+        return service.list(cluster, deployer, q.status(), Page.after(q.cursor(), Fields::isHexId), limit);
     }
 }

@@ -1,162 +1,221 @@
 package io.clusterfn.contract;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterfn.access.AccessRules;
+import io.clusterfn.access.Permission;
+import io.clusterfn.access.Pricing;
+import io.clusterfn.access.Quota;
 import io.clusterfn.cluster.Cluster;
-import io.clusterfn.cluster.ClusterRepository;
 import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.ErrorCode;
+import io.clusterfn.http.Page;
+import io.clusterfn.http.Store;
+import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
-import io.clusterfn.stake.ClusterStake;
-import io.clusterfn.stake.StakeQueries;
-import io.clusterfn.stake.Weights;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.clusterfn.ledger.Posting;
 import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Deploying and undeploying contracts. {@link #evaluate} and {@link #deploy} share one decision
- * path ({@link AccessRules#decide}); deploy runs it under the cluster's row lock and commits the
- * charges and the contract in the same transaction, so quotas hold under any concurrency.
+ * ({@link AccessRules#decide}) over the same facts; deploy reads them under the cluster's row
+ * lock and commits the charges and the contract in the same transaction, so quotas hold under
+ * any concurrency. Deploys into different clusters share no lock.
  */
 @ApplicationScoped
 public class ContractService {
-    /** What the decision needs besides the cluster, in one round trip. */
-    private static final String USAGE = """
-            SELECT (SELECT count(*) FROM contract WHERE cluster_id = :cluster AND deployer = :account AND status = 'DEPLOYED'),
-                   (SELECT balance FROM ledger_account WHERE id = :account AND kind = 'USER'),
-                   EXISTS (SELECT 1 FROM contract WHERE id = :contract)
+    /** What the decision needs, in one statement: the cluster's rules and use, the deployer's count and balance. */
+    private static final String FACTS = """
+            SELECT c.owner, c.status, c.permission::text, c.quota::text, c.pricing::text, c.treasury, c.contracts_deployed,
+                   (SELECT count(*) FROM contract WHERE cluster_id = c.id AND deployer = $2 AND status = 'DEPLOYED'),
+                   (SELECT balance FROM ledger_account WHERE id = $2 AND kind = 'USER'),
+                   EXISTS (SELECT 1 FROM contract WHERE id = $3)
+            FROM cluster c WHERE c.id = $1
+            """;
+    private static final String LOCKED_FACTS = FACTS + " FOR UPDATE OF c";
+    /** The deployer and the treasury (read from the cluster row locked just before), in id order. */
+    private static final String LOCK_DEPLOY_ACCOUNTS = """
+            SELECT id, balance FROM ledger_account WHERE id IN ($1, (SELECT treasury FROM cluster WHERE id = $2))
+            ORDER BY id FOR UPDATE
+            """;
+    private static final String INSERT = """
+            INSERT INTO contract (id, cluster_id, deployer, status, code_hash, code_size, salt, fee_paid, deposit, deployed_at)
+            VALUES ($1, $2, $3, 'DEPLOYED', $4, $5, $6, $7, $8, $9)
+            """;
+    private static final String COUNT_DEPLOYED = "UPDATE cluster SET contracts_deployed = contracts_deployed + $2 WHERE id = $1";
+
+    /** Undeploy locks the contract's cluster first, then the contract: the order every change takes. */
+    private static final String LOCK_CLUSTER_OF = """
+            SELECT owner FROM cluster WHERE id = (SELECT cluster_id FROM contract WHERE id = $1) FOR UPDATE
+            """;
+    private static final String LOCK_CONTRACT = "SELECT " + ContractQueries.COLUMNS + " FROM contract c WHERE c.id = $1 FOR UPDATE OF c";
+    private static final String LOCK_UNDEPLOY_ACCOUNTS = """
+            SELECT id, balance FROM ledger_account WHERE id IN ('deposit/' || $1::varchar, (SELECT deployer FROM contract WHERE id = $1::varchar))
+            ORDER BY id FOR UPDATE
+            """;
+    private static final String MARK_UNDEPLOYED = """
+            UPDATE contract SET status = 'UNDEPLOYED', undeployed_at = $2 WHERE id = $1 RETURNING undeployed_at
             """;
 
-    private final ClusterRepository clusters;
-    private final ContractRepository contracts;
-    private final Ledger ledger;
-    private final StakeQueries stakes;
+    private final Store store;
+    private final ObjectMapper json;
 
-    public ContractService(ClusterRepository clusters, ContractRepository contracts, Ledger ledger,
-            StakeQueries stakes) {
-        this.clusters = clusters;
-        this.contracts = contracts;
-        this.ledger = ledger;
-        this.stakes = stakes;
+    public ContractService(Store store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
     }
 
     /** A deploy as asked; {@code codeHash} may be null for an access evaluation. */
-    public record DeployRequest(String clusterId, String account, java.util.Set<String> roles, String codeHash,
-            long codeSize, String salt) {
+    public record DeployRequest(String clusterId, String account, Set<String> roles, String codeHash, long codeSize,
+            String salt) {
         String contractId() {
             return codeHash == null ? "" : ContractId.of(clusterId, account, codeHash, salt);
         }
     }
 
-    /** The dry run of a deploy: every check, and the price. */
-    @WithSession
+    /** The dry run of a deploy: every check, and the price. One round trip. */
     public Uni<AccessRules.Decision> evaluate(DeployRequest request) {
-        return clusters.get(request.clusterId()).chain(cluster -> decide(cluster, request))
-                .map(Evaluation::decision);
+        return store.read(FACTS, factsParams(request), rows -> {
+            Facts facts = facts(rows, request.clusterId());
+            return decide(facts, request, facts.balance());
+        });
     }
 
-    @WithTransaction
+    /**
+     * First round trip: BEGIN, the cluster locked with the facts, the deployer's and treasury's
+     * accounts locked. Then the decision. Second round trip: the contract, the cluster's count,
+     * the fee and the deposit, COMMIT.
+     */
     public Uni<ContractView> deploy(DeployRequest request) {
-        return clusters.lock(request.clusterId()).chain(cluster -> decide(cluster, request).chain(evaluation -> {
-            if (evaluation.duplicate()) {
-                throw new ApiException(ErrorCode.DUPLICATE_CONTRACT, "this contract is already deployed in the cluster",
-                        Map.of("contractId", request.contractId()));
-            }
-            AccessRules.Decision decision = evaluation.decision();
-            if (!decision.allowed()) {
-                throw decision.refusal();
-            }
-            Contract contract = new Contract();
-            contract.id = request.contractId();
-            contract.clusterId = cluster.id;
-            contract.deployer = request.account();
-            contract.status = Contract.DEPLOYED;
-            contract.codeHash = request.codeHash();
-            contract.codeSize = request.codeSize();
-            contract.salt = request.salt();
-            contract.feePaid = decision.quote().fee();
-            contract.deposit = decision.quote().deposit();
-            contract.deployedAt = OffsetDateTime.now(ZoneOffset.UTC);
-            cluster.contractsDeployed++;
-            return ledger.transfer(request.account(), cluster.treasury, contract.feePaid, "deploy-fee", contract.id)
-                    .chain(() -> ledger.transfer(request.account(), Accounts.deposit(contract.id), contract.deposit,
-                            "deposit", contract.id))
-                    .chain(() -> contracts.persist(contract))
-                    .map(saved -> view(saved, contract.deposit, BigInteger.ZERO, 0.0));
-        }));
-    }
-
-    /** Undeploys: the deposit goes back to the deployer and the quota slot is free again. */
-    @WithTransaction
-    public Uni<ContractView> undeploy(String contractId, Caller caller) {
-        return contracts.get(contractId)
-                .chain(found -> clusters.lock(found.clusterId))
-                .chain(cluster -> contracts.lock(contractId).chain(contract -> {
-                    if (!caller.account().equals(contract.deployer) && !caller.account().equals(cluster.owner)) {
-                        throw ApiException.notOwner("deployer or the cluster's owner");
+        String contractId = request.contractId();
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCKED_FACTS, factsParams(request)),
+                        new Tx.Statement(LOCK_DEPLOY_ACCOUNTS, Tuple.of(request.account(), request.clusterId())))
+                .chain(rows -> {
+                    Facts facts = facts(rows.get(0), request.clusterId());
+                    if (facts.duplicate()) {
+                        throw new ApiException(ErrorCode.DUPLICATE_CONTRACT,
+                                "contract " + contractId + " exists in the cluster: this deployer, code and salt were deployed there before"
+                                        + " (undeployed contracts keep their id)",
+                                Map.of("contractId", contractId));
                     }
-                    if (!contract.isDeployed()) {
-                        throw ApiException.conflict("contract " + contractId + " is already undeployed");
+                    Map<String, BigInteger> balances = Ledger.balances(rows.get(1));
+                    AccessRules.Decision decision = decide(facts, request,
+                            balances.getOrDefault(request.account(), BigInteger.ZERO));
+                    if (!decision.allowed()) {
+                        throw decision.refusal();
                     }
-                    contract.status = Contract.UNDEPLOYED;
-                    contract.undeployedAt = OffsetDateTime.now(ZoneOffset.UTC);
-                    cluster.contractsDeployed--;
-                    String deposit = Accounts.deposit(contractId);
-                    return ledger.balanceOf(deposit)
-                            .chain(held -> ledger.transfer(deposit, contract.deployer, held, "deposit-refund", contractId))
-                            .chain(() -> stakes.ofContract(contractId))
-                            .map(stake -> view(contract, BigInteger.ZERO, stake, 0.0));
+                    BigInteger fee = decision.quote().fee();
+                    BigInteger deposit = decision.quote().deposit();
+                    Posting posting = new Posting()
+                            .transfer(request.account(), facts.treasury(), fee, "deploy-fee", contractId)
+                            .transfer(request.account(), Accounts.deposit(contractId), deposit, "deposit", contractId);
+                    posting.requireCovered(balances);
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    return tx.commit(
+                                    new Tx.Statement(INSERT, Tuple.from(List.of(contractId, request.clusterId(), request.account(),
+                                            request.codeHash(), request.codeSize(), request.salt(), new BigDecimal(fee),
+                                            new BigDecimal(deposit), now))),
+                                    new Tx.Statement(COUNT_DEPLOYED, Tuple.of(request.clusterId(), 1)),
+                                    Ledger.apply(posting))
+                            .map(done -> new ContractView(contractId, request.clusterId(), request.account(), Contract.DEPLOYED,
+                                    request.codeHash(), request.codeSize(), request.salt(), fee.toString(), deposit.toString(),
+                                    "0", 0, 0.0, now, null));
                 }));
     }
 
-    @WithSession
+    /** Undeploys: the deposit goes back to the deployer and the quota slot is free again. */
+    public Uni<ContractView> undeploy(String contractId, Caller caller) {
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_CLUSTER_OF, Tuple.of(contractId)),
+                        new Tx.Statement(LOCK_CONTRACT, Tuple.of(contractId)),
+                        new Tx.Statement(LOCK_UNDEPLOY_ACCOUNTS, Tuple.of(contractId)))
+                .chain(rows -> {
+                    if (rows.get(1).size() == 0) {
+                        throw ApiException.contractNotFound(contractId);
+                    }
+                    String owner = rows.get(0).iterator().next().getString(0);
+                    ContractQueries.Found contract = ContractQueries.contract(rows.get(1).iterator().next());
+                    if (!caller.account().equals(contract.deployer()) && !caller.account().equals(owner)) {
+                        throw ApiException.notOwner("deployer or the cluster's owner");
+                    }
+                    if (!Contract.DEPLOYED.equals(contract.status())) {
+                        throw ApiException.conflict("contract " + contractId + " is already undeployed");
+                    }
+                    String deposit = Accounts.deposit(contractId);
+                    BigInteger held = Ledger.balances(rows.get(2)).getOrDefault(deposit, BigInteger.ZERO);
+                    Posting refund = new Posting().transfer(deposit, contract.deployer(), held, "deposit-refund", contractId);
+                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    return tx.commit(new Tx.Statement(MARK_UNDEPLOYED, Tuple.of(contractId, now)),
+                                    new Tx.Statement(COUNT_DEPLOYED, Tuple.of(contract.clusterId(), -1)),
+                                    Ledger.apply(refund))
+                            .map(done -> contract.undeployed(now).undeployedView());
+                }));
+    }
+
+    /** A contract, also once undeployed. One round trip. */
     public Uni<ContractView> get(String contractId) {
-        return contracts.get(contractId).chain(contract -> ledger.balanceOf(Accounts.deposit(contractId))
-                .chain(deposit -> stakes.ofCluster(contract.clusterId).chain(clusterStake -> stakes
-                        .ofContract(contractId)
-                        .map(stake -> view(contract, deposit, stake, shareOf(clusterStake, contract))))));
+        return store.read(ContractQueries.ONE, Tuple.of(contractId), rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.contractNotFound(contractId);
+            }
+            return ContractQueries.view(rows.iterator().next());
+        });
     }
 
-    private Uni<Evaluation> decide(Cluster cluster, DeployRequest r) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(USAGE, Object[].class)
-                .setParameter("cluster", cluster.id)
-                .setParameter("account", r.account())
-                .setParameter("contract", r.contractId())
-                .getSingleResult())
-                .map(row -> {
-                    long deployedByAccount = ((Number) row[0]).longValue();
-                    BigInteger balance = Amounts.fromColumn(row[1]);
-                    AccessRules.Decision decision = AccessRules.decide(new AccessRules.Request(cluster.id, cluster.owner,
-                            cluster.isActive(), cluster.permission, cluster.quota, cluster.pricing, r.account(), r.roles(),
-                            r.codeHash(), r.codeSize(), cluster.contractsDeployed, deployedByAccount, balance));
-                    return new Evaluation(decision, Boolean.TRUE.equals(row[2]));
-                });
+    /** A page of contracts in id order, after the cursor's id. One round trip. */
+    public Uni<Page<ContractView>> list(String cluster, String deployer, String status, String after, int limit) {
+        return store.read(ContractQueries.PAGE, Tuple.of(after == null ? "" : after, cluster, deployer, status, limit + 1), rows -> {
+            List<ContractView> items = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                items.add(ContractQueries.view(row));
+            }
+            return Page.of(items, limit, ContractView::id);
+        });
     }
 
-    private record Evaluation(AccessRules.Decision decision, boolean duplicate) {
+    private static Tuple factsParams(DeployRequest request) {
+        return Tuple.of(request.clusterId(), request.account(), request.contractId());
     }
 
-    private static double shareOf(ClusterStake clusterStake, Contract contract) {
-        if (!contract.isDeployed()) {
-            return 0.0;
+    /** The cluster's side of the decision, as one row of {@link #FACTS}. */
+    private record Facts(String clusterId, String owner, boolean active, Permission permission, Quota quota,
+            Pricing pricing, String treasury, long deployedTotal, long deployedByAccount, BigInteger balance,
+            boolean duplicate) {
+    }
+
+    private Facts facts(RowSet<Row> rows, String clusterId) {
+        if (rows.size() == 0) {
+            throw ApiException.clusterNotFound(clusterId);
         }
-        return clusterStake.contracts().stream().filter(c -> c.contractId().equals(contract.id))
-                .mapToDouble(ClusterStake.ContractShare::share).findFirst().orElse(0.0);
+        Row row = rows.iterator().next();
+        try {
+            return new Facts(clusterId, row.getString(0), Cluster.ACTIVE.equals(row.getString(1)),
+                    json.readValue(row.getString(2), Permission.class), json.readValue(row.getString(3), Quota.class),
+                    json.readValue(row.getString(4), Pricing.class), row.getString(5), row.getInteger(6),
+                    row.getLong(7), Amounts.fromColumn(row.getBigDecimal(8)), row.getBoolean(9));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cluster " + clusterId + " holds settings that do not read", e);
+        }
     }
 
-    static ContractView view(Contract c, BigInteger deposit, BigInteger stake, double share) {
-        return new ContractView(c.id, c.clusterId, c.deployer, c.status, c.codeHash, c.codeSize, c.salt,
-                c.feePaid.toString(), deposit.toString(), stake.toString(), Weights.weight(stake), share, c.deployedAt,
-                c.undeployedAt);
+    private static AccessRules.Decision decide(Facts f, DeployRequest r, BigInteger balance) {
+        return AccessRules.decide(new AccessRules.Request(f.clusterId(), f.owner(), f.active(), f.permission(), f.quota(),
+                f.pricing(), r.account(), r.roles(), r.codeHash(), r.codeSize(), f.deployedTotal(), f.deployedByAccount(),
+                balance));
     }
 }

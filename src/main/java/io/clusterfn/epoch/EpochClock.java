@@ -30,4 +30,12 @@ public class EpochClock {
     public long epochOf(Instant instant) {
         return Math.floorDiv(Duration.between(genesis, instant).toMillis(), length.toMillis());
     }
+
+    public Instant genesis() {
+        return genesis;
+    }
+
+    public Duration length() {
+        return length;
+    }
 }

@@ -42,6 +42,10 @@ public class ApiException extends RuntimeException {
         return new ApiException(ErrorCode.CONFLICT, message);
     }
 
+    public static ApiException storeUnavailable() {
+        return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable, try again shortly");
+    }
+
     public static ApiException clusterNotFound(String id) {
         return new ApiException(ErrorCode.CLUSTER_NOT_FOUND, "no cluster " + id, Map.of("clusterId", id));
     }

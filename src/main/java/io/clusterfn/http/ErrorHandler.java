@@ -1,7 +1,6 @@
 package io.clusterfn.http;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.quarkus.security.AuthenticationException;
@@ -16,12 +15,12 @@ import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Gives every failed request the error envelope and the status of the spec's error table,
- * whatever failed: our own refusals, a body that does not parse, a bad token, an unknown
- * function, a wrong method, or the store.
+ * whatever failed: our own refusals, a bad token, an unknown path, a wrong method, a body too
+ * large, or the store. A client's mistake is logged below ERROR; only a bug (500, with an error
+ * id the client can quote) is an ERROR.
  */
 @ApplicationScoped
 public class ErrorHandler {
@@ -49,6 +48,8 @@ public class ErrorHandler {
             String errorId = UUID.randomUUID().toString();
             LOG.errorf(ctx.failure(), "error %s on %s %s", errorId, ctx.request().method(), ctx.request().path());
             error = new ApiException(ErrorCode.INTERNAL_ERROR, "internal error " + errorId, Map.of("errorId", errorId));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debugf("%s %s refused: %s %s", ctx.request().method(), ctx.request().path(), error.code, error.getMessage());
         }
         metrics.refused(functionOf(ctx), error.code);
         send(ctx, error);
@@ -68,6 +69,8 @@ public class ErrorHandler {
             response.putHeader("WWW-Authenticate", "Bearer");
         } else if (error.code == ErrorCode.STORE_UNAVAILABLE) {
             response.putHeader("Retry-After", "5");
+        } else if (error.code == ErrorCode.METHOD_NOT_ALLOWED && error.details.get("allowed") instanceof String allowed) {
+            response.putHeader("Allow", allowed);
         }
         try {
             response.end(json.writeValueAsString(new ErrorEnvelope(error.code.name(), error.getMessage(), error.details)));
@@ -77,28 +80,20 @@ public class ErrorHandler {
     }
 
     static ApiException classify(Throwable failure, int status) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApiException api) {
-                return api;
+        if (failure != null) {
+            ApiException refusal = StoreFailures.apiException(failure);
+            if (refusal != null) {
+                return refusal;
             }
-            if (t instanceof AuthenticationException || t instanceof UnauthorizedException) {
+            if (StoreFailures.any(failure, t -> t instanceof AuthenticationException || t instanceof UnauthorizedException)) {
                 return new ApiException(ErrorCode.UNAUTHENTICATED, "the bearer token is missing, malformed, expired or not trusted");
             }
-            if (t instanceof ForbiddenException) {
+            if (StoreFailures.any(failure, ForbiddenException.class::isInstance)) {
                 return new ApiException(ErrorCode.ACCESS_DENIED, "access denied");
             }
-            if (t instanceof JsonMappingException mapping) {
-                String field = mapping.getPath().stream()
-                        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                        .collect(Collectors.joining(".")).replace(".[", "[");
-                return ApiException.invalidInput(field.isEmpty() ? "body" : field, "has the wrong type or shape");
+            if (StoreFailures.isUnavailable(failure)) {
+                return ApiException.storeUnavailable();
             }
-            if (t instanceof JacksonException) {
-                return ApiException.invalidInput("body", "is not valid JSON");
-            }
-        }
-        if (failure != null && Store.isUnavailable(failure)) {
-            return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable, try again shortly");
         }
         return switch (status) {
             case 400 -> ApiException.invalidInput("body", "the request is malformed");
@@ -106,8 +101,8 @@ public class ErrorHandler {
             case 403 -> new ApiException(ErrorCode.ACCESS_DENIED, "access denied");
             case 404 -> new ApiException(ErrorCode.NOT_FOUND, "no such function");
             case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET or POST");
-            case 413 -> ApiException.invalidInput("body", "is too large");
-            case 415 -> ApiException.invalidInput("body", "must be JSON");
+            case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than 256 KiB");
+            case 415 -> new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be JSON");
             default -> new ApiException(ErrorCode.INTERNAL_ERROR, "internal error");
         };
     }

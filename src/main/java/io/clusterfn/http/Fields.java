@@ -24,6 +24,11 @@ public final class Fields {
         return value;
     }
 
+    /** An id as the service writes it: 0x and 64 lower-case hex digits. */
+    public static boolean isHexId(String value) {
+        return value != null && value.length() == 66 && HEX_ID.matcher(value).matches() && value.equals(value.toLowerCase(Locale.ROOT));
+    }
+
     /** A 0x-prefixed 32-byte hex id (worker, cluster, contract, code hash), lower-cased. */
     public static String hexId(String field, String value) {
         if (!HEX_ID.matcher(require(field, value)).matches()) {

@@ -1,5 +1,6 @@
 package io.clusterfn.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -14,28 +15,53 @@ import jakarta.inject.Singleton;
 @ApplicationScoped
 public class Metrics {
     private final MeterRegistry registry;
+    private final Counter deploys;
+    private final Counter stakeChanges;
+    private final Counter epochsSettled;
+    private final Counter roundTrips;
+    private final Counter statements;
 
     public Metrics(MeterRegistry registry) {
         this.registry = registry;
+        this.deploys = Counter.builder("clusterfn.deploys").description("Contracts deployed").register(registry);
+        this.stakeChanges = Counter.builder("clusterfn.stake.changes").description("Stakes set to a new amount")
+                .register(registry);
+        this.epochsSettled = Counter.builder("clusterfn.epochs.settled").description("Epochs settled").register(registry);
+        this.roundTrips = Counter.builder("clusterfn.store.round.trips")
+                .description("Round trips to the store by the reactive client (statements sent together count once)")
+                .register(registry);
+        this.statements = Counter.builder("clusterfn.store.statements")
+                .description("Statements sent to the store by the reactive client, BEGIN and COMMIT included")
+                .register(registry);
     }
 
     public void deployed() {
-        registry.counter("clusterfn.deploys").increment();
+        deploys.increment();
     }
 
     public void refused(String function, ErrorCode code) {
-        registry.counter("clusterfn.refusals", "function", function, "reason", code.name()).increment();
+        Counter.builder("clusterfn.refusals").description("Requests refused, by function and error code")
+                .tag("function", function).tag("reason", code.name()).register(registry).increment();
     }
 
     public void stakeChanged() {
-        registry.counter("clusterfn.stake.changes").increment();
+        stakeChanges.increment();
     }
 
     public void epochsSettled(int count) {
-        registry.counter("clusterfn.epochs.settled").increment(count);
+        epochsSettled.increment(count);
     }
 
-    /** Latency histograms (buckets) for every function, so percentiles can be computed across instances. */
+    /** One round trip carrying that many statements. */
+    void roundTrip(int statementCount) {
+        roundTrips.increment();
+        statements.increment(statementCount);
+    }
+
+    /**
+     * Latency histograms for every function, so percentiles can be computed across instances; the
+     * buckets are kept to the range a function answers in, which keeps the metrics page small.
+     */
     @Produces
     @Singleton
     MeterFilter requestHistograms() {
@@ -44,7 +70,8 @@ public class Metrics {
             public DistributionStatisticConfig configure(io.micrometer.core.instrument.Meter.Id id,
                     DistributionStatisticConfig config) {
                 if (id.getName().startsWith("http.server.requests")) {
-                    return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue(1e6).maximumExpectedValue(10e9).build().merge(config);
                 }
                 return config;
             }

@@ -3,6 +3,7 @@ package io.clusterfn.http;
 import io.clusterfn.access.Permission;
 import io.clusterfn.access.Pricing;
 import io.clusterfn.access.Quota;
+import io.clusterfn.message.Messaging;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -10,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * function's input and output): the error envelope, and the cluster settings stored as JSON
  * columns. A native image keeps their constructors and accessors.
  */
-@RegisterForReflection(targets = {ErrorEnvelope.class, Permission.class, Quota.class, Pricing.class})
+@RegisterForReflection(targets = {ErrorEnvelope.class, Permission.class, Quota.class, Pricing.class, Messaging.class})
 public final class NativeReflection {
     private NativeReflection() {
     }

@@ -1,84 +1,121 @@
 package io.clusterfn.http;
 
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.net.ConnectException;
 import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Runs a unit of store work for a function. Funqy calls functions on worker threads, while
- * Hibernate Reactive must run on a Vert.x context: the work is subscribed on one and awaited.
- * Transactions that lost a race (deadlock, serialization failure, a concurrent insert of the
- * same key) are run again from the start; a store that cannot be reached is 503.
+ * Every call of a function into the store goes through here. A call is bounded in time (a frozen
+ * or partitioned store answers 503 within {@code clusterfn.store.timeout}), a transaction that
+ * lost a race (deadlock, serialization failure, a concurrent insert of the same key) runs again
+ * from the start, and a store that cannot serve becomes {@code 503 STORE_UNAVAILABLE}. Refusals
+ * ({@link ApiException}) pass through unchanged; anything else is a bug.
+ *
+ * <p>Hot paths use the reactive client directly: a read is one prepared statement, a change one
+ * {@link Tx}. Rarely used changes go through Hibernate Reactive Panache ({@link #call(Supplier)}).
  */
 @ApplicationScoped
 public class Store {
     private static final Logger LOG = Logger.getLogger(Store.class);
-    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "23505");
-    private static final int ATTEMPTS = 5;
+    private static final int RETRIES = 8;
 
-    public <T> T call(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> Uni.createFrom().<T>deferred(() -> work.get())
-                    .onFailure(Store::isRetryable).retry()
-                    .withBackOff(Duration.ofMillis(5), Duration.ofMillis(200)).atMost(ATTEMPTS - 1));
-        } catch (ApiException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw translate(e);
-        }
+    private final Pool pool;
+    private final Metrics metrics;
+    private final Duration timeout;
+    private final AtomicLong lastWarning = new AtomicLong();
+
+    public Store(Pool pool, Metrics metrics, @ConfigProperty(name = "clusterfn.store.timeout") Duration timeout) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.timeout = timeout;
     }
 
-    static boolean isRetryable(Throwable failure) {
-        String state = sqlState(failure);
-        return state != null && RETRYABLE.contains(state);
+    /** One statement on its own: one round trip. */
+    public <T> Uni<T> read(String sql, Tuple params, Function<RowSet<Row>, T> answer) {
+        return call(timeout, deadline -> Uni.createFrom().completionStage(() -> {
+            metrics.roundTrip(1);
+            return pool.preparedQuery(sql).execute(params).map(answer::apply).toCompletionStage();
+        }));
     }
 
-    /** Our own refusals pass through; a store that went away becomes 503; anything else stays a bug. */
-    static RuntimeException translate(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ApiException api) {
-                return api;
-            }
-        }
-        if (isUnavailable(failure)) {
-            LOG.warnf("store unavailable: %s", failure.toString());
-            return new ApiException(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable, try again shortly");
-        }
-        return failure instanceof RuntimeException re ? re : new IllegalStateException(failure);
+    /** A transaction on one connection; whatever the work leaves open is rolled back. */
+    public <T> Uni<T> transaction(Function<Tx, Uni<T>> work) {
+        return transaction(timeout, work);
     }
 
-    static boolean isUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
-                return true;
+    /** A transaction with its own time bound (settlement, which moves money for every cluster). */
+    public <T> Uni<T> transaction(Duration bound, Function<Tx, Uni<T>> work) {
+        return call(bound, deadline -> Uni.createFrom().completionStage(() -> pool.withConnection(connection -> {
+            if (deadline.passed()) {
+                return Future.<T>failedFuture(new StoreTimeoutException());
             }
-            String state = t instanceof PgException pg ? pg.getSqlState() : null;
-            if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
-                return true;
-            }
-            String message = String.valueOf(t.getMessage());
-            if (message.contains("Connection refused") || message.contains("Connection reset")
-                    || message.contains("Timeout") || message.contains("closed")) {
-                return true;
-            }
-        }
-        return false;
+            Tx tx = new Tx(connection, deadline, metrics);
+            Future<T> result = Future.fromCompletionStage(work.apply(tx).subscribeAsCompletionStage());
+            return result.transform(done -> tx.rollbackIfOpen()).transform(ignored -> result);
+        }).toCompletionStage()));
     }
 
-    static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg) {
-                return pg.getSqlState();
-            }
+    /** Work of a Hibernate Reactive Panache service (its {@code @WithTransaction} opens the session). */
+    public <T> Uni<T> call(Supplier<Uni<T>> work) {
+        return call(timeout, deadline -> work.get());
+    }
+
+    private <T> Uni<T> call(Duration bound, Function<Deadline, Uni<T>> attempt) {
+        Deadline deadline = new Deadline(System.nanoTime() + bound.toNanos());
+        Context context = Vertx.currentContext();
+        Uni<T> once = Uni.createFrom().deferred(() -> attempt.apply(deadline));
+        if (context != null) {
+            // Retries are resubscribed from a timer thread; Hibernate Reactive needs the request's context.
+            once = once.runSubscriptionOn(task -> {
+                if (Vertx.currentContext() == context) {
+                    task.run();
+                } else {
+                    context.runOnContext(ignored -> task.run());
+                }
+            });
         }
-        return null;
+        return once
+                .onFailure(failure -> StoreFailures.isRetryable(failure) && !deadline.passed()).retry()
+                .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES)
+                .ifNoItem().after(bound).failWith(StoreTimeoutException::new)
+                .onFailure().transform(this::translate);
+    }
+
+    /** Refusals pass through; a store that cannot serve (or a race lost every time) is 503; the rest is a bug. */
+    private Throwable translate(Throwable failure) {
+        ApiException refusal = StoreFailures.apiException(failure);
+        if (refusal != null) {
+            return refusal;
+        }
+        if (StoreFailures.isUnavailable(failure) || StoreFailures.isRetryable(failure)) {
+            long now = System.nanoTime();
+            long last = lastWarning.get();
+            // One line a second at most: an outage must not flood the log.
+            if (now - last > 1_000_000_000L && lastWarning.compareAndSet(last, now)) {
+                LOG.warnf("store unavailable: %s", failure);
+            }
+            return ApiException.storeUnavailable();
+        }
+        return failure;
+    }
+
+    /** When a call's time is up; work still queued for a connection then gives up at once. */
+    public record Deadline(long nanos) {
+        public boolean passed() {
+            return System.nanoTime() - nanos > 0;
+        }
     }
 }

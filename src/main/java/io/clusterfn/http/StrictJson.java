@@ -10,7 +10,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Inputs are read strictly: an amount must be a JSON string and a count a JSON integer, never
- * one silently turned into the other; unknown fields are refused so a typo is not ignored.
+ * one silently turned into the other; unknown fields are refused so a typo is not ignored; every
+ * string follows the Text rule.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -28,5 +29,6 @@ public class StrictJson implements ObjectMapperCustomizer {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.registerModule(Text.module());
     }
 }

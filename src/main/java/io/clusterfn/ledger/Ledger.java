@@ -1,102 +1,103 @@
 package io.clusterfn.ledger;
 
 import io.clusterfn.http.Amounts;
-import io.clusterfn.http.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.clusterfn.http.Tx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The one way money moves: a transfer between two ledger accounts, recorded with its reason,
- * inside the caller's transaction. Every balance changes only here, so the sum of all balances
- * stays zero; the debit is conditional, so no account but the bridge goes below zero.
+ * The one way money moves: a {@link Posting} applied in the transaction of the change it pays
+ * for. Every balance changes only here, so the sum of all balances stays zero, and every
+ * movement is recorded with its reason.
+ *
+ * <p>Locks are always taken in one order, so transfers never deadlock: a change first locks its
+ * own rows (cluster, worker, contract, stake), then with {@link #lock} the accounts it touches in
+ * id order, then decides; the bridge and the stake pool, which every credit or stake touches, are
+ * locked last and only for the instant between {@link #apply} and COMMIT, which travel together.
  */
-@ApplicationScoped
-public class Ledger {
-    /** Debit, credit (creating the target account on first use) and record, in one round trip. */
-    private static final String TRANSFER = """
-            WITH debit AS (
-                UPDATE ledger_account SET balance = balance - CAST(:amount AS numeric)
-                WHERE id = :source AND (kind = 'BRIDGE' OR balance >= CAST(:amount AS numeric))
-                RETURNING balance),
-            credit AS (
+public final class Ledger {
+    private static final String LOCK = "SELECT id, balance FROM ledger_account WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+
+    /**
+     * Debits (existing, already locked accounts), credits (creating an account on first use), then
+     * the two system accounts, which the sub-selects make wait for the others; and the records.
+     */
+    private static final String APPLY = """
+            WITH change AS (SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[]) AS c(id, kind, amount)),
+            debited AS (
+                UPDATE ledger_account a SET balance = a.balance + c.amount FROM change c
+                WHERE a.id = c.id AND c.amount < 0 AND c.kind NOT IN ('BRIDGE', 'STAKE_POOL')
+                RETURNING a.id, a.balance),
+            credited AS (
                 INSERT INTO ledger_account (id, kind, balance)
-                SELECT :target, :targetKind, CAST(:amount AS numeric) FROM debit
+                SELECT id, kind, amount FROM change WHERE amount > 0 AND kind NOT IN ('BRIDGE', 'STAKE_POOL') ORDER BY id
                 ON CONFLICT (id) DO UPDATE SET balance = ledger_account.balance + EXCLUDED.balance
-                RETURNING balance),
+                RETURNING id, balance),
+            system AS (
+                UPDATE ledger_account a SET balance = a.balance + c.amount FROM change c
+                WHERE a.id = c.id AND c.kind IN ('BRIDGE', 'STAKE_POOL')
+                  AND (SELECT count(*) FROM debited) + (SELECT count(*) FROM credited) >= 0
+                RETURNING a.id, a.balance),
             recorded AS (
                 INSERT INTO ledger_transfer (from_account, to_account, amount, reason, reference, epoch)
-                SELECT :source, :target, CAST(:amount AS numeric), :reason, CAST(:reference AS text), CAST(:epoch AS bigint)
-                FROM debit
-                RETURNING id)
-            SELECT (SELECT balance FROM debit), (SELECT balance FROM credit), (SELECT count(*) FROM recorded)
+                SELECT * FROM unnest($4::text[], $5::text[], $6::numeric[], $7::text[], $8::text[], $9::bigint[]))
+            SELECT id, balance FROM debited UNION ALL SELECT id, balance FROM credited UNION ALL SELECT id, balance FROM system
             """;
 
-    /** Moves {@code amount} from one account to another; 402 if the source cannot pay it. */
-    public Uni<Transfer> transfer(String source, String target, BigInteger amount, String reason, String reference) {
-        return transfer(source, target, amount, reason, reference, null);
+    private Ledger() {
     }
 
-    public Uni<Transfer> transfer(String source, String target, BigInteger amount, String reason, String reference,
-            Long epoch) {
-        if (source.equals(target)) {
-            // Paying oneself moves nothing, but still needs the funds (a row cannot change twice in one statement).
-            return balanceOf(source).map(balance -> {
-                if (balance.compareTo(amount) < 0) {
-                    throw ApiException.insufficientBalance(amount, balance);
-                }
-                return new Transfer(balance);
-            });
+    /** Locks the accounts in id order and reads their balances (an account never used is absent). */
+    public static Tx.Statement lock(Collection<String> accounts) {
+        return new Tx.Statement(LOCK, Tuple.of(accounts.toArray(String[]::new)));
+    }
+
+    /** The balances a {@link #lock} or {@link #apply} answered, by account. */
+    public static Map<String, BigInteger> balances(RowSet<Row> rows) {
+        Map<String, BigInteger> balances = new HashMap<>();
+        for (Row row : rows) {
+            balances.put(row.getString(0), Amounts.fromColumn(row.getBigDecimal(1)));
         }
-        if (amount.signum() == 0) {
-            // Nothing moves, and no caller needs balances for a zero amount: no round trip.
-            return Uni.createFrom().item(new Transfer(null));
+        return balances;
+    }
+
+    /** Applies a posting: to be sent in the change's last round trip, before COMMIT. */
+    public static Tx.Statement apply(Posting posting) {
+        Map<String, BigInteger> net = posting.net();
+        String[] ids = new String[net.size()];
+        String[] kinds = new String[net.size()];
+        BigDecimal[] amounts = new BigDecimal[net.size()];
+        int i = 0;
+        for (Map.Entry<String, BigInteger> change : net.entrySet()) {
+            ids[i] = change.getKey();
+            kinds[i] = Accounts.kindOf(change.getKey());
+            amounts[i++] = new BigDecimal(change.getValue());
         }
-        return Panache.getSession().chain(session -> session.createNativeQuery(TRANSFER, Object[].class)
-                .setParameter("source", source)
-                .setParameter("target", target)
-                .setParameter("targetKind", Accounts.kindOf(target))
-                .setParameter("amount", new BigDecimal(amount))
-                .setParameter("reason", reason)
-                .setParameter("reference", reference)
-                .setParameter("epoch", epoch)
-                .getSingleResult())
-                .chain(row -> {
-                    if (row[0] == null) {
-                        return balanceOf(source).map(available -> {
-                            throw ApiException.insufficientBalance(amount, available);
-                        });
-                    }
-                    return Uni.createFrom().item(new Transfer(Amounts.fromColumn(row[1])));
-                });
-    }
-
-    /** The balance of an account; zero for one that was never used. */
-    public Uni<BigInteger> balanceOf(String account) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT balance FROM ledger_account WHERE id = :id", BigDecimal.class)
-                .setParameter("id", account)
-                .getSingleResultOrNull())
-                .map(balance -> balance == null ? BigInteger.ZERO : balance.toBigIntegerExact());
-    }
-
-    /** The balances of several accounts in one query; accounts never used are absent. */
-    public Uni<Map<String, BigInteger>> balancesOf(Collection<String> accounts) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT id, balance FROM ledger_account WHERE id IN (:ids)", Object[].class)
-                .setParameter("ids", accounts)
-                .getResultList())
-                .map(rows -> rows.stream().collect(Collectors.toMap(
-                        row -> (String) row[0], row -> Amounts.fromColumn(row[1]))));
-    }
-
-    /** The target's balance after a transfer (null for a zero amount, which moves nothing). */
-    public record Transfer(BigInteger targetBalance) {
+        List<Posting.Transfer> transfers = posting.transfers();
+        int n = transfers.size();
+        String[] from = new String[n];
+        String[] to = new String[n];
+        BigDecimal[] amount = new BigDecimal[n];
+        String[] reason = new String[n];
+        String[] reference = new String[n];
+        Long[] epoch = new Long[n];
+        for (int t = 0; t < n; t++) {
+            Posting.Transfer transfer = transfers.get(t);
+            from[t] = transfer.from();
+            to[t] = transfer.to();
+            amount[t] = new BigDecimal(transfer.amount());
+            reason[t] = transfer.reason();
+            reference[t] = transfer.reference();
+            epoch[t] = transfer.epoch();
+        }
+        return new Tx.Statement(APPLY, Tuple.from(List.of(ids, kinds, amounts, from, to, amount, reason, reference, epoch)));
     }
 }

@@ -3,78 +3,90 @@ package io.clusterfn.ledger;
 import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.clusterfn.http.Store;
+import io.clusterfn.http.Tx;
 import io.smallrye.mutiny.Uni;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 /** Credits from the bridge and the balance view of an account. */
 @ApplicationScoped
 public class LedgerService {
+    private static final String FIRST_CREDIT = "SELECT account, amount, balance_after FROM credit WHERE transfer_id = $1";
+    /** Recorded after the money moved: the account exists then, and its balance is the answer repeats give. */
+    private static final String RECORD_CREDIT = """
+            INSERT INTO credit (transfer_id, account, amount, balance_after, created_at)
+            VALUES ($1, $2::varchar, $3, (SELECT balance FROM ledger_account WHERE id = $2::varchar), now()) RETURNING balance_after
+            """;
     private static final String BALANCE = """
-            SELECT (SELECT balance FROM ledger_account WHERE id = :account AND kind = 'USER'),
-                   (SELECT coalesce(sum(amount), 0) FROM stake WHERE account = :account),
+            SELECT (SELECT balance FROM ledger_account WHERE id = $1 AND kind = 'USER'),
+                   (SELECT coalesce(sum(amount), 0) FROM stake WHERE account = $1),
                    (SELECT coalesce(sum(a.balance), 0) FROM contract c JOIN ledger_account a ON a.id = 'deposit/' || c.id
-                     WHERE c.deployer = :account AND c.status = 'DEPLOYED'),
+                     WHERE c.deployer = $1 AND c.status = 'DEPLOYED'),
                    (SELECT coalesce(sum(a.balance), 0) FROM cluster c JOIN ledger_account a ON a.id = 'escrow/' || c.id
-                     WHERE c.owner = :account),
-                   EXISTS (SELECT 1 FROM cluster WHERE owner = :account)
-                     OR EXISTS (SELECT 1 FROM contract WHERE deployer = :account)
-                     OR EXISTS (SELECT 1 FROM stake WHERE account = :account)
+                     WHERE c.owner = $1),
+                   EXISTS (SELECT 1 FROM cluster WHERE owner = $1)
+                     OR EXISTS (SELECT 1 FROM contract WHERE deployer = $1)
+                     OR EXISTS (SELECT 1 FROM stake WHERE account = $1)
             """;
 
-    private final Ledger ledger;
-    private final CreditRepository credits;
+    private final Store store;
 
-    public LedgerService(Ledger ledger, CreditRepository credits) {
-        this.ledger = ledger;
-        this.credits = credits;
+    public LedgerService(Store store) {
+        this.store = store;
     }
 
-    /** Moves funds from the bridge to an account, once per transfer id. */
-    @WithTransaction
+    public record Credit(String transferId, String account, BigInteger amount, BigInteger balance) {
+    }
+
+    /**
+     * Moves funds from the bridge to an account, once per transfer id. First round trip: the
+     * account locked, the transfer id looked up. Second: the money moved, the credit recorded,
+     * COMMIT. A concurrent copy of the same credit waits for the account lock and then finds the
+     * first one recorded; where there was no account yet to lock, the second insert of the same
+     * transfer id fails and the whole credit runs again, finding it.
+     */
     public Uni<Credit> credit(String account, BigInteger amount, String transferId) {
-        return credits.findById(transferId).chain(previous -> {
-            if (previous != null) {
-                if (!previous.account.equals(account) || !previous.amount.equals(amount)) {
-                    throw new ApiException(ErrorCode.CONFLICT,
-                            "transfer " + transferId + " was already used with another account or amount",
-                            Map.of("transferId", transferId));
-                }
-                return Uni.createFrom().item(previous);
-            }
-            return ledger.transfer(Accounts.BRIDGE, account, amount, "credit", transferId).chain(moved -> {
-                Credit credit = new Credit();
-                credit.transferId = transferId;
-                credit.account = account;
-                credit.amount = amount;
-                credit.balanceAfter = moved.targetBalance();
-                credit.createdAt = OffsetDateTime.now(ZoneOffset.UTC);
-                return credits.persist(credit);
-            });
-        });
+        return store.transaction(tx -> tx.query(Ledger.lock(List.of(account)),
+                        new Tx.Statement(FIRST_CREDIT, Tuple.of(transferId)))
+                .chain(rows -> {
+                    if (rows.get(1).size() > 0) {
+                        return Uni.createFrom().item(repeated(rows.get(1), transferId, account, amount));
+                    }
+                    Posting posting = new Posting().transfer(Accounts.BRIDGE, account, amount, "credit", transferId);
+                    return tx.commit(Ledger.apply(posting),
+                                    new Tx.Statement(RECORD_CREDIT, Tuple.of(transferId, account, new BigDecimal(amount))))
+                            .map(done -> new Credit(transferId, account, amount,
+                                    Amounts.fromColumn(done.get(1).iterator().next().getBigDecimal(0))));
+                }));
     }
 
-    /** What an account holds: free, staked, in deposits, and in the escrow of its clusters. */
-    @WithSession
+    private static Credit repeated(RowSet<Row> first, String transferId, String account, BigInteger amount) {
+        Row row = first.iterator().next();
+        if (!row.getString(0).equals(account) || !Amounts.fromColumn(row.getBigDecimal(1)).equals(amount)) {
+            throw new ApiException(ErrorCode.CONFLICT, "transfer " + transferId + " was already used with another account or amount",
+                    Map.of("transferId", transferId));
+        }
+        return new Credit(transferId, account, amount, Amounts.fromColumn(row.getBigDecimal(2)));
+    }
+
+    /** What an account holds: free, staked, in deposits, and in the escrow of its clusters. One round trip. */
     public Uni<AccountBalance> balance(String account) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(BALANCE, Object[].class)
-                .setParameter("account", account)
-                .getSingleResult())
-                .map(row -> {
-                    if (row[0] == null && !Boolean.TRUE.equals(row[4])) {
-                        throw new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + account,
-                                Map.of("account", account));
-                    }
-                    return new AccountBalance(account, Amounts.fromColumn(row[0]), Amounts.fromColumn(row[1]), Amounts.fromColumn(row[2]), Amounts.fromColumn(row[3]));
-                });
+        return store.read(BALANCE, Tuple.of(account), rows -> {
+            Row row = rows.iterator().next();
+            if (row.getValue(0) == null && !row.getBoolean(4)) {
+                throw new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + account, Map.of("account", account));
+            }
+            return new AccountBalance(account, Amounts.fromColumn(row.getBigDecimal(0)), Amounts.fromColumn(row.getBigDecimal(1)),
+                    Amounts.fromColumn(row.getBigDecimal(2)), Amounts.fromColumn(row.getBigDecimal(3)));
+        });
     }
 
     public record AccountBalance(String account, BigInteger free, BigInteger staked, BigInteger deposits,

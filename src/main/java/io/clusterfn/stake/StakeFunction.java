@@ -6,8 +6,8 @@ import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Metrics;
-import io.clusterfn.http.Store;
 import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.math.BigInteger;
@@ -16,15 +16,13 @@ import java.math.BigInteger;
 public class StakeFunction {
     private final StakeService service;
     private final Identity identity;
-    private final Store store;
     private final Metrics metrics;
     private final BigInteger minStake;
 
-    public StakeFunction(StakeService service, Identity identity, Store store, Metrics metrics,
+    public StakeFunction(StakeService service, Identity identity, Metrics metrics,
             @ConfigProperty(name = "clusterfn.stake.min") String minStake) {
         this.service = service;
         this.identity = identity;
-        this.store = store;
         this.metrics = metrics;
         this.minStake = Amounts.parse("clusterfn.stake.min", minStake);
     }
@@ -33,16 +31,13 @@ public class StakeFunction {
     }
 
     @Funq
-    public StakeService.StakeAnswer stake(StakeInput input) {
+    public Uni<StakeService.StakeAnswer> stake(StakeInput in) {
         Caller caller = identity.authenticated();
-        StakeInput in = Fields.require("body", input);
         String contractId = Fields.hexId("contractId", in.contractId());
         BigInteger amount = Amounts.parse("amount", in.amount());
         if (amount.signum() != 0 && amount.compareTo(minStake) < 0) {
             throw ApiException.invalidInput("amount", "must be 0 (withdraw) or at least the minimum stake " + minStake);
         }
-        StakeService.StakeAnswer answer = store.call(() -> service.set(contractId, caller.account(), amount));
-        metrics.stakeChanged();
-        return answer;
+        return service.set(contractId, caller.account(), amount).invoke(metrics::stakeChanged);
     }
 }

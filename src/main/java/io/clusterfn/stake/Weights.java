@@ -1,5 +1,7 @@
 package io.clusterfn.stake;
 
+import io.clusterfn.http.Amounts;
+
 import java.math.BigInteger;
 
 /** Compute share from stake: weight = stake / 10^10 (1 PHA = 100), capped; share = weight / cluster weight. */
@@ -17,5 +19,16 @@ public final class Weights {
 
     public static double share(long weight, long clusterWeight) {
         return clusterWeight == 0 ? 0.0 : (double) weight / clusterWeight;
+    }
+
+    /** The weight of a cluster from its contracts' total stakes, as a store array column (null: none). */
+    public static long sum(Object totals) {
+        long sum = 0;
+        if (totals instanceof Object[] values) {
+            for (Object total : values) {
+                sum += weight(Amounts.fromColumn(total));
+            }
+        }
+        return sum;
     }
 }

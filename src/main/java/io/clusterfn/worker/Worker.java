@@ -9,7 +9,6 @@ import org.hibernate.type.SqlTypes;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Set;
 
 /** A machine with a trusted execution environment, run by an operator, rented to one cluster at a time. */
 @Entity
@@ -50,26 +49,5 @@ public class Worker {
         this.status = AVAILABLE;
         this.clusterId = null;
         this.joinedEpoch = null;
-    }
-
-    /** Whether it belonged to its cluster in that epoch (workers assigned before joins were recorded always did). */
-    public boolean memberIn(long epoch) {
-        return joinedEpoch == null || joinedEpoch <= epoch;
-    }
-
-    /**
-     * Whether it counts as online in that epoch: heard in it or in one of the {@code offlineAfter}
-     * epochs before, by a heartbeat (the epochs given) or by joining its cluster.
-     */
-    public boolean onlineIn(long epoch, Set<Long> heartbeats, long offlineAfter) {
-        if (joinedEpoch != null && epoch - offlineAfter <= joinedEpoch && joinedEpoch <= epoch) {
-            return true;
-        }
-        for (long e = epoch - offlineAfter; e <= epoch; e++) {
-            if (heartbeats.contains(e)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

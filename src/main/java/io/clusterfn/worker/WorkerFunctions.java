@@ -1,16 +1,23 @@
 package io.clusterfn.worker;
 
 import io.clusterfn.http.Amounts;
+import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.Identity;
+import io.clusterfn.http.Page;
+import io.clusterfn.http.Read;
 import io.clusterfn.http.Store;
 import io.quarkus.funqy.Funq;
+import io.smallrye.mutiny.Uni;
 
 import java.util.Map;
+import java.util.Set;
 
-/** {@code registerWorker} and {@code heartbeat}. */
+/** {@code registerWorker}, {@code heartbeat} and {@code workers}. */
 public class WorkerFunctions {
+    private static final Set<String> STATUSES = Set.of(Worker.AVAILABLE, Worker.ASSIGNED, Worker.OFFLINE);
+
     private final WorkerService service;
     private final Identity identity;
     private final Store store;
@@ -26,9 +33,8 @@ public class WorkerFunctions {
     }
 
     @Funq
-    public WorkerView registerWorker(RegisterInput input) {
+    public Uni<WorkerView> registerWorker(RegisterInput in) {
         Caller caller = identity.withRole(Caller.OPERATOR);
-        RegisterInput in = Fields.require("body", input);
         Worker worker = new Worker();
         worker.id = Fields.hexId("workerId", in.workerId());
         worker.operator = caller.account();
@@ -36,16 +42,32 @@ public class WorkerFunctions {
         worker.capacity = (int) Fields.count("capacity", in.capacity(), 1, 1_000_000);
         worker.rentPerEpoch = Amounts.parse("rentPerEpoch", in.rentPerEpoch());
         worker.attributes = Fields.attributes(in.attributes());
-        return WorkerView.of(store.call(() -> service.register(worker)));
+        return store.call(() -> service.register(worker)).map(WorkerView::of);
     }
 
     public record HeartbeatInput(String workerId) {
     }
 
     @Funq
-    public WorkerService.Assignment heartbeat(HeartbeatInput input) {
+    public Uni<WorkerService.Assignment> heartbeat(HeartbeatInput in) {
         Caller caller = identity.authenticated();
-        String workerId = Fields.hexId("workerId", Fields.require("body", input).workerId());
+        String workerId = Fields.hexId("workerId", in.workerId());
         return store.call(() -> service.heartbeat(workerId, caller.account()));
+    }
+
+    public record WorkersQuery(String operator, String cluster, String status, Long limit, String cursor) {
+    }
+
+    @Funq
+    @Read
+    public Uni<Page<WorkerView>> workers(WorkersQuery q) {
+        String operator = q.operator() == null ? null : Fields.account("operator", q.operator());
+        String cluster = q.cluster() == null ? null : Fields.hexId("cluster", q.cluster());
+        if (q.status() != null && !STATUSES.contains(q.status())) {
+            throw ApiException.invalidInput("status", "must be AVAILABLE, ASSIGNED or OFFLINE");
+        }
+        int limit = Page.limit(q.limit());
+        String after = Page.after(q.cursor(), Fields::isHexId);
+        return store.call(() -> service.list(operator, cluster, q.status(), after, limit));
     }
 }

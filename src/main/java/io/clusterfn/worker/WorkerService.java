@@ -2,7 +2,10 @@ package io.clusterfn.worker;
 
 import io.clusterfn.epoch.EpochClock;
 import io.clusterfn.http.ApiException;
+import io.clusterfn.http.Page;
+import io.clusterfn.http.Store;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +16,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-/** Registering workers and their heartbeats. */
+/** Registering workers, their heartbeats, and listing them: entity work through Panache. */
 @ApplicationScoped
 public class WorkerService {
+    private static final String CONTRACTS = """
+            SELECT id, code_hash FROM contract WHERE cluster_id = :cluster AND status = 'DEPLOYED' ORDER BY id
+            """;
+    private static final String INBOX = """
+            SELECT coalesce(sum(last_seq - delivered_seq), 0) FROM channel WHERE to_cluster = :cluster
+            """;
+
     private final WorkerRepository workers;
     private final EpochClock clock;
 
@@ -36,7 +46,10 @@ public class WorkerService {
         });
     }
 
-    /** Marks the worker online for this epoch and tells it which contracts its cluster runs. */
+    /**
+     * Marks the worker online for this epoch and tells it which contracts its cluster runs and how
+     * many messages wait for that cluster (read them with {@code inbox}).
+     */
     @WithTransaction
     public Uni<Assignment> heartbeat(String workerId, String caller) {
         long epoch = clock.current();
@@ -55,26 +68,27 @@ public class WorkerService {
                 worker.status = Worker.ASSIGNED;
             }
             Uni<Void> recorded = heardThisEpoch ? Uni.createFrom().voidItem() : workers.heard(worker.id, epoch);
-            return recorded.chain(() -> contractsOf(worker.clusterId))
-                    .map(contracts -> new Assignment(worker.id, worker.clusterId, epoch, contracts));
+            if (worker.clusterId == null) {
+                return recorded.map(ignored -> new Assignment(worker.id, null, epoch, List.of(), 0));
+            }
+            return recorded.chain(() -> Panache.getSession()).chain(session -> session
+                            .createNativeQuery(CONTRACTS, Object[].class).setParameter("cluster", worker.clusterId).getResultList()
+                            .chain(contracts -> session.createNativeQuery(INBOX, Number.class)
+                                    .setParameter("cluster", worker.clusterId).getSingleResult()
+                                    .map(inbox -> new Assignment(worker.id, worker.clusterId, epoch, contracts.stream()
+                                            .map(row -> Map.of("id", (String) row[0], "codeHash", (String) row[1])).toList(),
+                                            inbox.longValue()))));
         });
     }
 
-    private Uni<List<Map<String, String>>> contractsOf(String clusterId) {
-        if (clusterId == null) {
-            return Uni.createFrom().item(List.of());
-        }
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT id, code_hash FROM contract WHERE cluster_id = :cluster AND status = 'DEPLOYED' ORDER BY id",
-                        Object[].class)
-                .setParameter("cluster", clusterId)
-                .getResultList())
-                .map(rows -> rows.stream()
-                        .map(row -> Map.of("id", (String) row[0], "codeHash", (String) row[1]))
-                        .toList());
+    /** What a worker must run: its cluster's deployed contracts; and the messages queued for that cluster. */
+    public record Assignment(String workerId, String clusterId, long epoch, List<Map<String, String>> contracts,
+            long inbox) {
     }
 
-    /** What a worker must run: its cluster's deployed contracts. */
-    public record Assignment(String workerId, String clusterId, long epoch, List<Map<String, String>> contracts) {
+    @WithSession
+    public Uni<Page<WorkerView>> list(String operator, String clusterId, String status, String after, int limit) {
+        return workers.page(operator, clusterId, status, after, limit + 1)
+                .map(found -> Page.of(found.stream().map(WorkerView::of).toList(), limit, WorkerView::id));
     }
 }

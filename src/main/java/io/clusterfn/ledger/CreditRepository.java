@@ -1,8 +1,0 @@
-package io.clusterfn.ledger;
-
-import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import jakarta.enterprise.context.ApplicationScoped;
-
-@ApplicationScoped
-public class CreditRepository implements PanacheRepositoryBase<Credit, String> {
-}
