@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A realistic run of the functions against a clusterfn at $1 (base URL), $2 rounds (default 20):
 # credits, a worker, a cluster, heartbeats, access checks, deploys, stakes, reads, an epoch, and
-# a refused call. Tokens are minted with bin/MintToken.java and the key in $CLUSTERFN_KEY.
+# a refused call. Tokens are minted by bin/clusterfn token with the key in $CLUSTERFN_KEY (else the
+# embedded default's key in ./.clusterfn).
 # Used to train the JDK ahead-of-time cache. Prints, per function, how many calls were answered
 # with each HTTP status, and the share of 2xx answers on its last line ("ok N of M").
 set -euo pipefail
 base=$1
 rounds=${2:-20}
 here=$(cd "$(dirname "$0")" && pwd)
-token() { java "$here/../bin/MintToken.java" "$@"; }
+token() { "$here/../bin/clusterfn" token ${CLUSTERFN_KEY:+--key "$CLUSTERFN_KEY"} "$@"; }
 ADMIN=$(token bench-admin admin)
 OP=$(token bench-op operator)
 OWNER=$(token bench-owner)
