@@ -253,7 +253,7 @@ wanted deploy && http_target deploy "$app_port" write method=POST path=/deploy l
 if wanted undeploy; then
     # The pool: contracts deployed by the deploy runs, topped up so that it outlasts the undeploys
     # (sized from the deploy rate: undeploys are not expected to run more than twice as fast).
-    pool_sql="SELECT id FROM contract WHERE status = 'DEPLOYED' AND deployer = 'bench-deployer' AND salt NOT LIKE 'seed-%' AND salt <> 'msg' ORDER BY id"
+    pool_sql="SELECT id, deployer FROM contract WHERE status = 'DEPLOYED' AND deployer LIKE 'bench-deployer-%' AND salt NOT LIKE 'seed-%' AND salt <> 'msg' ORDER BY id"
     have=$(sql "SELECT count(*) FROM ($pool_sql) p")
     rate=$(awk -F= '$1 == "rps" {printf "%d", $2}' "$work/runs/deploy.result" 2>/dev/null || echo 200)
     want=$(( (rate > 0 ? rate : 200) * (WARMUP + DURATION) * 2 ))
@@ -265,7 +265,8 @@ if wanted undeploy; then
             'body={"clusterId":"{1}","codeHash":"0x00000000000000000000000000000000000000000000000000000000000000aa","codeSize":100,"salt":"{n}"}'
         wrk_run deploy-pool "$app_port" "$secs" "$work/conf/deploy-pool.conf" "$work/runs/deploy-pool.out"
     fi
-    sql "$pool_sql" | awk -v t="$DEPLOYER_TOKEN" '{print $1 "\t" t}' >"$s/undeploy.tsv"
+    # each contract with its deployer's token
+    sql "$pool_sql" | awk -F'[|\t]' 'NR == FNR {token[$1] = $2; next} {print $1 "\t" token[$2]}' "$s/deployers.tsv" - >"$s/undeploy.tsv"
     echo "  undeploy pool: $(wc -l <"$s/undeploy.tsv") contracts"
     http_target undeploy "$app_port" write method=POST path=/undeploy list="$s/undeploy.tsv" once=1 'auth={2}' \
         'body={"contractId":"{1}"}'

@@ -87,54 +87,77 @@ public class Bench {
         String admin = token("bench-admin", "admin");
         String op = token("bench-op", "operator");
         String owner = token("bench-owner");
-        String deployer = token("bench-deployer");
-        String staker = token("bench-staker");
-        String funder = token("bench-funder");
-        List<String> readers = new ArrayList<>(List.of("bench-owner", "bench-deployer", "bench-staker", "bench-funder"));
+        // Sixteen of each caller, so that concurrent calls do not queue on one account's balance
+        // row: only what the design shares (a cluster, the bridge, the stake pool) is shared.
+        List<String> deployers = accounts("bench-deployer-", 16);
+        List<String> stakers = accounts("bench-staker-", 16);
+        List<String> funders = accounts("bench-funder-", 16);
+        List<String> readers = new ArrayList<>(List.of("bench-owner", deployers.get(0), stakers.get(0), funders.get(0)));
         for (int i = 1; i <= 12; i++) {
             readers.add("bench-reader-" + i);
         }
+        List<String> credited = new ArrayList<>(readers);
+        for (List<String> group : List.of(deployers, stakers, funders)) {
+            group.stream().filter(a -> !credited.contains(a)).forEach(credited::add);
+        }
+        Map<String, String> tokens = new TreeMap<>();
+        for (String account : credited) {
+            tokens.put(account, token(account));
+        }
         long t0 = System.nanoTime();
-        parallel("credit", readers.size(), i -> post("credit", admin,
-                "{\"account\":\"" + readers.get(i) + "\",\"amount\":\"" + "1" + "0".repeat(27)
-                        + "\",\"transferId\":\"seed-" + readers.get(i) + "\"}"));
+        parallel("credit", credited.size(), i -> post("credit", admin,
+                "{\"account\":\"" + credited.get(i) + "\",\"amount\":\"" + "1" + "0".repeat(27)
+                        + "\",\"transferId\":\"seed-" + credited.get(i) + "\"}"));
 
-        // 64 public clusters, one worker each: generous quotas (none), small prices, a long runway.
+        // 64 public clusters, one worker each: generous quotas (none), small prices, a long runway,
+        // a treasury of their own (deploy fees go there).
         int clusterCount = 64;
         List<String> workers = registerWorkers(op, clusterCount, "1000");
         List<String> clusters = parallel("formCluster", clusterCount, i -> id(post("formCluster", owner,
-                formBody("load-" + i, List.of(workers.get(i)), 1000, ""))));
+                formBody("load-" + i, List.of(workers.get(i)), 1000, ",\"treasury\":\"bench-treasury-" + i + "\""))));
 
         // 256 contracts, four per cluster, each with a stake: what contract and stake work on.
-        List<String> contracts = parallel("deploy", 256, i -> id(post("deploy", deployer,
+        List<String> contracts = parallel("deploy", 256, i -> id(post("deploy", tokens.get(deployers.get(i % 16)),
                 "{\"clusterId\":\"" + clusters.get(i % clusterCount) + "\",\"codeHash\":\"" + hex() + "\",\"codeSize\":100,\"salt\":\"seed-" + i + "\"}")));
-        parallel("stake", contracts.size(), i -> post("stake", staker,
+        parallel("stake", contracts.size(), i -> post("stake", tokens.get(stakers.get(i % 16)),
                 "{\"contractId\":\"" + contracts.get(i) + "\",\"amount\":\"" + PHA + "\"}"));
 
-        write("clusters.tsv", clusters, c -> c);
-        write("deploy.tsv", clusters.subList(0, Integer.parseInt(System.getenv().getOrDefault("DEPLOY_CLUSTERS", "16"))),
-                c -> c + "\t" + deployer);
-        write("access.tsv", clusters, c -> c + "\tbench-deployer");
-        write("fund.tsv", clusters, c -> c + "\t" + funder);
-        write("contract.tsv", contracts, c -> c);
-        write("stake.tsv", contracts, c -> c + "\t" + staker);
-        write("credit.tsv", readers, a -> a + "\t" + admin);
-        List<String[]> balances = new ArrayList<>();
-        for (String account : readers) {
-            balances.add(new String[] {account, token(account)});
+        int deployClusters = Integer.parseInt(System.getenv().getOrDefault("DEPLOY_CLUSTERS", "16"));
+        List<Integer> index = new ArrayList<>();
+        for (int i = 0; i < Math.max(deployClusters, 16); i++) {
+            index.add(i);
         }
-        write("balance.tsv", balances, b -> b[0] + "\t" + b[1]);
-        Files.writeString(out.resolve("tokens.env"), "DEPLOYER_TOKEN=" + deployer + "\nSCHEDULER_TOKEN="
-                + token("bench-cron", "scheduler") + "\n");
+        write("clusters.tsv", clusters, c -> c);
+        write("deploy.tsv", index, i -> clusters.get(i % deployClusters) + "\t" + tokens.get(deployers.get(i % 16)));
+        write("access.tsv", index.subList(0, 16), i -> clusters.get(i) + "\t" + deployers.get(i));
+        write("fund.tsv", index.subList(0, 16), i -> clusters.get(i) + "\t" + tokens.get(funders.get(i)));
+        write("contract.tsv", contracts, c -> c);
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < contracts.size(); i++) {
+            all.add(i);
+        }
+        write("stake.tsv", all, i -> contracts.get(i) + "\t" + tokens.get(stakers.get(i % 16)));
+        write("credit.tsv", readers, a -> a + "\t" + admin);
+        write("balance.tsv", readers, a -> a + "\t" + tokens.get(a));
+        write("deployers.tsv", deployers, a -> a + "\t" + tokens.get(a));
+        Files.writeString(out.resolve("tokens.env"), "SCHEDULER_TOKEN=" + token("bench-cron", "scheduler") + "\n");
 
         boolean messaging = probeMessaging();
         Files.writeString(out.resolve("messaging"), messaging ? "present\n" : "absent\n");
         if (messaging) {
-            seedMessaging(op, owner, deployer);
+            seedMessaging(op, owner, tokens.get(deployers.get(0)));
         }
         System.out.printf("seeded in %.1f s: %d accounts, %d workers, %d clusters, %d contracts with stakes, messages %s%n",
-                (System.nanoTime() - t0) / 1e9, readers.size(), workers.size(), clusters.size(), contracts.size(),
+                (System.nanoTime() - t0) / 1e9, credited.size(), workers.size(), clusters.size(), contracts.size(),
                 messaging ? "seeded" : "not in this build");
+    }
+
+    static List<String> accounts(String prefix, int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add(prefix + i);
+        }
+        return names;
     }
 
     /** Present unless the service answers 404 NOT_FOUND, "no such function". */
@@ -176,24 +199,32 @@ public class Bench {
     static void settle(int clusterCount, int perCluster) throws Exception {
         String admin = token("bench-admin", "admin");
         String op = token("bench-op", "operator");
-        String owner = token("bench-owner");
-        String deployer = token("bench-deployer");
         String scheduler = token("bench-cron", "scheduler");
+        // Sixteen owners and deployers: no call queues on one account's balance row.
+        List<String> owners = accounts("bench-owner-", 16);
+        List<String> deployers = accounts("bench-deployer-", 16);
+        List<String> credited = new ArrayList<>(owners);
+        credited.addAll(deployers);
+        Map<String, String> tokens = new TreeMap<>();
+        for (String account : credited) {
+            tokens.put(account, token(account));
+        }
         String huge = "1" + "0".repeat(27);
-        parallel("credit", 2, i -> post("credit", admin, "{\"account\":\"" + (i == 0 ? "bench-owner" : "bench-deployer")
+        parallel("credit", credited.size(), i -> post("credit", admin, "{\"account\":\"" + credited.get(i)
                 + "\",\"amount\":\"" + huge + "\",\"transferId\":\"seed-" + i + "\"}"));
         long t0 = System.nanoTime();
         List<String> workers = registerWorkers(op, clusterCount * perCluster, "1000");
         System.out.printf("  %d workers registered in %.0f s%n", workers.size(), (System.nanoTime() - t0) / 1e9);
         long t1 = System.nanoTime();
         // Escrow for two epochs: the epoch settled is paid whatever clock hour the seeding ends in.
-        List<String> clusters = parallel("formCluster", clusterCount, i -> id(post("formCluster", owner,
-                formBody("settle-" + i, workers.subList(i * perCluster, (i + 1) * perCluster), 2, ""))));
+        List<String> clusters = parallel("formCluster", clusterCount, i -> id(post("formCluster",
+                tokens.get(owners.get(i % 16)), formBody("settle-" + i, workers.subList(i * perCluster, (i + 1) * perCluster), 2,
+                        ",\"treasury\":\"bench-treasury-" + (i % 16) + "\""))));
         System.out.printf("  %d clusters of %d workers formed in %.0f s%n", clusters.size(), perCluster,
                 (System.nanoTime() - t1) / 1e9);
 
         List<String> targets = clusters.subList(0, Math.min(16, clusters.size()));
-        Deploys deploys = new Deploys(targets, deployer);
+        Deploys deploys = new Deploys(targets, deployers.stream().map(tokens::get).toList());
         int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP_S", "10"));
         int baseline = Integer.parseInt(System.getenv().getOrDefault("BASELINE_S", "10"));
         int timeout = Integer.parseInt(System.getenv().getOrDefault("SETTLE_TIMEOUT_S", "900"));
@@ -216,7 +247,7 @@ public class Bench {
         report.append(String.format("  epoch call: HTTP %d in %.2f s%n", epoch.status, (s1 - s0) / 1e9));
         report.append("  answer: ").append(epoch.body.length() > 400 ? epoch.body.substring(0, 400) + "..." : epoch.body)
                 .append('\n');
-        report.append(String.format("deploys by 16 callers into %d of those clusters (round robin), requests started in each window:%n",
+        report.append(String.format("deploys by 16 callers into %d of those clusters (round robin, 16 deployers), requests started in each window:%n",
                 targets.size()));
         report.append(deploys.window("  before settlement (" + baseline + " s)", b0, s0));
         report.append(deploys.window(String.format("  during settlement (%.1f s)", (s1 - s0) / 1e9), s0, s1));
@@ -229,7 +260,7 @@ public class Bench {
     /** 16 callers deploying in a closed loop until stopped; each request's start, latency and status. */
     static final class Deploys {
         final List<String> clusters;
-        final String token;
+        final List<String> tokens;
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicLong sequence = new AtomicLong();
         final ConcurrentLinkedQueue<long[]> done = new ConcurrentLinkedQueue<>();
@@ -237,9 +268,9 @@ public class Bench {
         final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
         final List<Thread> threads = new ArrayList<>();
 
-        Deploys(List<String> clusters, String token) {
+        Deploys(List<String> clusters, List<String> tokens) {
             this.clusters = clusters;
-            this.token = token;
+            this.tokens = tokens;
         }
 
         void start() {
@@ -252,7 +283,8 @@ public class Bench {
                         long start = System.nanoTime();
                         int status;
                         try {
-                            Answer a = call("POST", "deploy", token, body, Duration.ofSeconds(900));
+                            Answer a = call("POST", "deploy", tokens.get((int) (n % tokens.size())), body,
+                                    Duration.ofSeconds(900));
                             status = a.status;
                             if (status / 100 != 2 && samples.size() < 3) {
                                 samples.add(status + " " + a.body);
