@@ -343,7 +343,7 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     echo
     echo "rps = requests (transactions for pgbench) per second; p50/p99 from wrk's latency histogram (pgbench: its"
     echo "per-transaction log); ratio = rps over the floor's mean of both rounds; stmts/call = statements the store"
-    echo "executed during the measured run (pg_stat_statements, BEGIN and COMMIT included) over the requests wrk counted:"
+    echo "executed during the measured run (pg_stat_statements, BEGIN and COMMIT included) over the calls clusterfn answered:"
     echo "statements sent pipelined share a round trip, so this is an upper bound on round trips per call;"
     echo "non-2xx = answers other than 2xx plus socket errors (pgbench: failed transactions)."
     for n in access cluster contract balance clusters inbox deploy stake undeploy fundCluster credit send; do
