@@ -55,11 +55,10 @@ public class ClusterService {
             UPDATE worker SET status = 'ASSIGNED', cluster_id = $2, last_heartbeat_epoch = $3, joined_epoch = $3
             WHERE id = ANY($1)
             """;
-    /** The cluster locked, with what one epoch of its online workers costs. */
-    private static final String LOCK_FOR_FUNDING = """
-            SELECT c.status, (SELECT coalesce(sum(w.rent_per_epoch), 0) FROM worker w
-                              WHERE w.cluster_id = c.id AND w.status <> 'OFFLINE')
-            FROM cluster c WHERE c.id = $1 FOR UPDATE
+    private static final String LOCK = "SELECT status FROM cluster WHERE id = $1 FOR UPDATE";
+    /** What one epoch of the cluster's online workers costs; read once the cluster is locked. */
+    private static final String RENT = """
+            SELECT coalesce(sum(rent_per_epoch), 0) FROM worker WHERE cluster_id = $1 AND status <> 'OFFLINE'
             """;
     private static final String REACTIVATE = "UPDATE cluster SET status = 'ACTIVE' WHERE id = $1";
 
@@ -141,18 +140,19 @@ public class ClusterService {
     public Uni<ClusterView> fund(String clusterId, String payer, BigInteger amount) {
         String escrow = Accounts.escrow(clusterId);
         Posting posting = new Posting().transfer(payer, escrow, amount, "fund", clusterId);
-        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_FOR_FUNDING, Tuple.of(clusterId)),
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK, Tuple.of(clusterId)),
+                        new Tx.Statement(RENT, Tuple.of(clusterId)),
                         Ledger.lock(posting.accountsToLock()))
                 .chain(rows -> {
                     if (rows.get(0).size() == 0) {
                         throw ApiException.clusterNotFound(clusterId);
                     }
-                    Row cluster = rows.get(0).iterator().next();
-                    Map<String, BigInteger> balances = Ledger.balances(rows.get(1));
+                    String status = rows.get(0).iterator().next().getString(0);
+                    BigInteger rent = Amounts.fromColumn(rows.get(1).iterator().next().getBigDecimal(0));
+                    Map<String, BigInteger> balances = Ledger.balances(rows.get(2));
                     posting.requireCovered(balances);
                     BigInteger escrowAfter = balances.getOrDefault(escrow, BigInteger.ZERO).add(amount);
-                    boolean reactivate = Cluster.SUSPENDED.equals(cluster.getString(0))
-                            && escrowAfter.compareTo(Amounts.fromColumn(cluster.getBigDecimal(1))) >= 0;
+                    boolean reactivate = Cluster.SUSPENDED.equals(status) && escrowAfter.compareTo(rent) >= 0;
                     List<Tx.Statement> last = new ArrayList<>(3);
                     last.add(Ledger.apply(posting));
                     if (reactivate) {

@@ -48,7 +48,12 @@ public class ContractService {
                    EXISTS (SELECT 1 FROM contract WHERE id = $3)
             FROM cluster c WHERE c.id = $1
             """;
-    private static final String LOCKED_FACTS = FACTS + " FOR UPDATE OF c";
+    /**
+     * A deploy first locks the cluster row; the same facts are then read by the next statement,
+     * whose snapshot is taken once the lock is held (a sub-select of the locking statement would
+     * still see the snapshot from before the wait, and miss the deploys it waited for).
+     */
+    private static final String LOCK_CLUSTER = "SELECT id FROM cluster WHERE id = $1 FOR UPDATE";
     /** The deployer and the treasury (read from the cluster row locked just before), in id order. */
     private static final String LOCK_DEPLOY_ACCOUNTS = """
             SELECT id, balance FROM ledger_account WHERE id IN ($1, (SELECT treasury FROM cluster WHERE id = $2))
@@ -64,7 +69,8 @@ public class ContractService {
     private static final String LOCK_CLUSTER_OF = """
             SELECT owner FROM cluster WHERE id = (SELECT cluster_id FROM contract WHERE id = $1) FOR UPDATE
             """;
-    private static final String LOCK_CONTRACT = "SELECT " + ContractQueries.COLUMNS + " FROM contract c WHERE c.id = $1 FOR UPDATE OF c";
+    private static final String LOCK_CONTRACT = "SELECT id FROM contract WHERE id = $1 FOR UPDATE";
+    private static final String CONTRACT = "SELECT " + ContractQueries.COLUMNS + " FROM contract c WHERE c.id = $1";
     private static final String LOCK_UNDEPLOY_ACCOUNTS = """
             SELECT id, balance FROM ledger_account WHERE id IN ('deposit/' || $1::varchar, (SELECT deployer FROM contract WHERE id = $1::varchar))
             ORDER BY id FOR UPDATE
@@ -104,17 +110,18 @@ public class ContractService {
      */
     public Uni<ContractView> deploy(DeployRequest request) {
         String contractId = request.contractId();
-        return store.transaction(tx -> tx.query(new Tx.Statement(LOCKED_FACTS, factsParams(request)),
+        return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_CLUSTER, Tuple.of(request.clusterId())),
+                        new Tx.Statement(FACTS, factsParams(request)),
                         new Tx.Statement(LOCK_DEPLOY_ACCOUNTS, Tuple.of(request.account(), request.clusterId())))
                 .chain(rows -> {
-                    Facts facts = facts(rows.get(0), request.clusterId());
+                    Facts facts = facts(rows.get(1), request.clusterId());
                     if (facts.duplicate()) {
                         throw new ApiException(ErrorCode.DUPLICATE_CONTRACT,
                                 "contract " + contractId + " exists in the cluster: this deployer, code and salt were deployed there before"
                                         + " (undeployed contracts keep their id)",
                                 Map.of("contractId", contractId));
                     }
-                    Map<String, BigInteger> balances = Ledger.balances(rows.get(1));
+                    Map<String, BigInteger> balances = Ledger.balances(rows.get(2));
                     AccessRules.Decision decision = decide(facts, request,
                             balances.getOrDefault(request.account(), BigInteger.ZERO));
                     if (!decision.allowed()) {
@@ -143,13 +150,14 @@ public class ContractService {
     public Uni<ContractView> undeploy(String contractId, Caller caller) {
         return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_CLUSTER_OF, Tuple.of(contractId)),
                         new Tx.Statement(LOCK_CONTRACT, Tuple.of(contractId)),
+                        new Tx.Statement(CONTRACT, Tuple.of(contractId)),
                         new Tx.Statement(LOCK_UNDEPLOY_ACCOUNTS, Tuple.of(contractId)))
                 .chain(rows -> {
-                    if (rows.get(1).size() == 0) {
+                    if (rows.get(2).size() == 0) {
                         throw ApiException.contractNotFound(contractId);
                     }
                     String owner = rows.get(0).iterator().next().getString(0);
-                    ContractQueries.Found contract = ContractQueries.contract(rows.get(1).iterator().next());
+                    ContractQueries.Found contract = ContractQueries.contract(rows.get(2).iterator().next());
                     if (!caller.account().equals(contract.deployer()) && !caller.account().equals(owner)) {
                         throw ApiException.notOwner("deployer or the cluster's owner");
                     }
@@ -157,7 +165,7 @@ public class ContractService {
                         throw ApiException.conflict("contract " + contractId + " is already undeployed");
                     }
                     String deposit = Accounts.deposit(contractId);
-                    BigInteger held = Ledger.balances(rows.get(2)).getOrDefault(deposit, BigInteger.ZERO);
+                    BigInteger held = Ledger.balances(rows.get(3)).getOrDefault(deposit, BigInteger.ZERO);
                     Posting refund = new Posting().transfer(deposit, contract.deployer(), held, "deposit-refund", contractId);
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
                     return tx.commit(new Tx.Statement(MARK_UNDEPLOYED, Tuple.of(contractId, now)),

@@ -23,7 +23,7 @@ public class WorkerService {
             SELECT id, code_hash FROM contract WHERE cluster_id = :cluster AND status = 'DEPLOYED' ORDER BY id
             """;
     private static final String INBOX = """
-            SELECT coalesce(sum(last_seq - delivered_seq), 0) FROM channel WHERE to_cluster = :cluster
+            SELECT coalesce(sum(last_seq - delivered_seq), 0)::bigint FROM channel WHERE to_cluster = :cluster
             """;
 
     private final WorkerRepository workers;
@@ -73,7 +73,7 @@ public class WorkerService {
             }
             return recorded.chain(() -> Panache.getSession()).chain(session -> session
                             .createNativeQuery(CONTRACTS, Object[].class).setParameter("cluster", worker.clusterId).getResultList()
-                            .chain(contracts -> session.createNativeQuery(INBOX, Number.class)
+                            .chain(contracts -> session.createNativeQuery(INBOX, Long.class)
                                     .setParameter("cluster", worker.clusterId).getSingleResult()
                                     .map(inbox -> new Assignment(worker.id, worker.clusterId, epoch, contracts.stream()
                                             .map(row -> Map.of("id", (String) row[0], "codeHash", (String) row[1])).toList(),

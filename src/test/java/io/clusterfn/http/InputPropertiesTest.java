@@ -53,12 +53,12 @@ import static org.quicktheories.generators.SourceDSL.strings;
  * a 5xx, every refusal is the error envelope, a 400 names its field, and a refused request changes
  * nothing in the store. Failures shrink to a small input and print the seed that reproduces them.
  *
- * <p>Each property runs {@code clusterfn.input.examples} examples (default 400);
+ * <p>Each property runs {@code clusterfn.input.examples} examples (default 500);
  * {@code ./mvnw verify -Dclusterfn.input.examples=5000} is a deep run.
  */
 @QuarkusTest
 class InputPropertiesTest extends FunctionTest {
-    private static final int EXAMPLES = Integer.getInteger("clusterfn.input.examples", 400);
+    private static final int EXAMPLES = Integer.getInteger("clusterfn.input.examples", 500);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -72,6 +72,8 @@ class InputPropertiesTest extends FunctionTest {
 
     /** Ids of things the valid bodies refer to, made once through the functions. */
     private static World world;
+    /** The store, read directly for the snapshots. */
+    private static Connection store;
 
     record World(String cluster, String otherCluster, String worker, String otherWorker, String contract,
             String otherContract) {
@@ -160,8 +162,10 @@ class InputPropertiesTest extends FunctionTest {
 
     /** What the store holds that a function could change, boiled down to one text. */
     private static String snapshot() throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
-                Statement s = c.createStatement();
+        if (store == null || store.isClosed()) {
+            store = DriverManager.getConnection(TestStore.jdbcUrl(), "postgres", "postgres");
+        }
+        try (Statement s = store.createStatement();
                 ResultSet rs = s.executeQuery("""
                         SELECT (SELECT md5(coalesce(string_agg(id || '=' || balance, ',' ORDER BY id), '')) FROM ledger_account),
                                (SELECT count(*) FROM ledger_transfer), (SELECT count(*) FROM credit),
