@@ -1,6 +1,7 @@
 package io.clusterfn.http;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -87,11 +91,38 @@ public class Store {
                 }
             });
         }
-        return once
+        Uni<T> retried = once
                 .onFailure(failure -> StoreFailures.isRetryable(failure) && !deadline.passed()).retry()
-                .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES)
-                .ifNoItem().after(bound).failWith(StoreTimeoutException::new)
-                .onFailure().transform(this::translate);
+                .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES);
+        return answeredBy(retried, bound).onFailure().transform(this::translate);
+    }
+
+    /**
+     * The work's outcome, or a timeout once the bound has passed. The work itself is not cancelled:
+     * a transaction cut off in the middle would leave its session in an undefined state, while one
+     * left to finish commits or rolls back by itself (and work still waiting for a connection gives
+     * up at once, see {@link Deadline}).
+     */
+    private static <T> Uni<T> answeredBy(Uni<T> work, Duration bound) {
+        return Uni.createFrom().emitter(answer -> {
+            AtomicBoolean done = new AtomicBoolean();
+            ScheduledFuture<?> timeout = Infrastructure.getDefaultWorkerPool().schedule(() -> {
+                if (done.compareAndSet(false, true)) {
+                    answer.fail(new StoreTimeoutException());
+                }
+            }, bound.toMillis(), TimeUnit.MILLISECONDS);
+            work.subscribe().with(item -> {
+                if (done.compareAndSet(false, true)) {
+                    timeout.cancel(false);
+                    answer.complete(item);
+                }
+            }, failure -> {
+                if (done.compareAndSet(false, true)) {
+                    timeout.cancel(false);
+                    answer.fail(failure);
+                }
+            });
+        });
     }
 
     /** Refusals pass through; a store that cannot serve (or a race lost every time) is 503; the rest is a bug. */
