@@ -199,6 +199,10 @@ wait_ready "$b_pid" "$b_port" 180 "$logs/b.log"
 
 # --- the load, and the faults at fixed offsets from its start ------------------------------------------
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# share of time some task waited for a CPU (Linux PSI): near 100% means a starved machine, whose
+# timings say more about its other work than about the service
+cpu_pressure() { awk '/^some/ {sub("avg60=", "", $3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null || echo '?'; }
+pressure_before=$(cpu_pressure)
 echo "seeding through the API, then $CLIENTS clients for $DURATION s (load average $load_before)..."
 "$java" bench/fault/FaultDriver.java --a "http://127.0.0.1:$a_port" --b "http://127.0.0.1:$b_port" \
     --key "$work/jwt/private.pem" --issuer "$ISSUER" --out "$work/run" --clients "$CLIENTS" \
@@ -272,7 +276,8 @@ set +e
 {
     echo "clusterfn load-and-fault test, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "clusterfn: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes'); store: $pg_version, one server, fsync on"
-    echo "machine: $(nproc) cores; load average $load_before before the load, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    echo "machine: $(nproc) cores; load average $load_before before the load, $(cut -d' ' -f1-3 /proc/loadavg) at the end;"
+    echo "CPU pressure (time some task waited for a CPU, last minute) $pressure_before before the load, $(cpu_pressure) at the end"
     echo "two instances (fast-jar, JDK 17, reactive URL only, $POOL store connections each), $CLIENTS clients for $DURATION s,"
     echo "request timeout $TIMEOUT s; faults at +${KILL_AT}s SIGKILL of B and its restart, +${RESTART_AT}s store restart,"
     echo "+${FREEZE_AT}s store frozen for ${FREEZE_FOR}s; each fault's window = [fault, recovery + 5 s]; 5 s limits allow ${SLACK_MS} ms slack"
