@@ -40,6 +40,11 @@ public class FaultCheck {
             return !op.startsWith("seed");
         }
 
+        /** The operation, seeding and warm-up calls included ("seed-deploy" is a deploy). */
+        String kind() {
+            return op.replaceFirst("^seed-", "");
+        }
+
         String label() {
             if (status == 0) {
                 return failure.startsWith("IO") ? "IO" : failure;
@@ -369,7 +374,7 @@ public class FaultCheck {
         int bothOk = 0;
         Map<String, List<Req>> pairs = new HashMap<>();
         for (Req r : reqs) {
-            if ((r.op.startsWith("credit") || r.op.equals("seed-credit")) && r.ok()) {
+            if (r.kind().startsWith("credit") && r.ok()) {
                 answers.computeIfAbsent(r.k1, k -> new HashSet<>()).add(r.k4);
             }
             if (r.op.equals("credit-both")) {
@@ -618,7 +623,7 @@ public class FaultCheck {
         }
         Map<String, List<Req>> sent = new LinkedHashMap<>();
         for (Req r : reqs) {
-            if (r.op.startsWith("credit") || r.op.equals("seed-credit")) {
+            if (r.kind().startsWith("credit")) {
                 sent.computeIfAbsent(r.k1, k -> new ArrayList<>()).add(r);
             }
         }
@@ -661,9 +666,9 @@ public class FaultCheck {
         Map<String, List<Req>> deploys = new LinkedHashMap<>();
         Map<String, List<Req>> undeploys = new HashMap<>();
         for (Req r : reqs) {
-            if (r.op.startsWith("deploy")) {
+            if (r.kind().startsWith("deploy")) {
                 deploys.computeIfAbsent(r.k1, k -> new ArrayList<>()).add(r);
-            } else if (r.op.equals("undeploy")) {
+            } else if (r.kind().equals("undeploy")) {
                 undeploys.computeIfAbsent(r.k1, k -> new ArrayList<>()).add(r);
             }
         }
@@ -722,7 +727,7 @@ public class FaultCheck {
         }
         Map<String, List<Req>> tries = new LinkedHashMap<>();
         for (Req r : reqs) {
-            if (r.op.equals("stake")) {
+            if (r.kind().equals("stake")) {
                 tries.computeIfAbsent(r.k2 + " " + r.k1, k -> new ArrayList<>()).add(r);
             }
         }
@@ -775,7 +780,7 @@ public class FaultCheck {
         }
         Map<String, long[]> sent = new TreeMap<>();
         for (Req r : reqs) {
-            if (r.op.equals("fund")) {
+            if (r.kind().equals("fund")) {
                 long[] c = sent.computeIfAbsent(r.k1, k -> new long[2]);
                 if (r.ok()) {
                     c[0]++;
@@ -932,6 +937,15 @@ public class FaultCheck {
                     System.out.println("     e.g. " + example);
                 }
             });
+        }
+        Set<String> seen = load.stream().map(Req::errorId).collect(Collectors.toSet());
+        List<String> unseen = causeOf.keySet().stream().filter(id -> !seen.contains(id)).toList();
+        if (!unseen.isEmpty()) {
+            // answered after the client had given up, or while the instance shut down at the end
+            System.out.println("  500s in the logs that no client received (answered after the client's timeout, or during"
+                    + " the instances' shutdown at the end): " + unseen.size());
+            count(unseen, causeOf::get).entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(6)
+                    .forEach(e -> System.out.println("    x" + e.getValue() + " " + e.getKey()));
         }
         if (!unavailable.isEmpty()) {
             System.out.println("  'store unavailable' (the 503s) by cause:");

@@ -59,6 +59,7 @@ public class FaultDriver {
     static final int CODE_SIZE = 1000;
     static final String[] NAMES = {"A", "B"};
     static final Duration SEED_TIMEOUT = Duration.ofSeconds(60);
+    static final int WARMUP_ROUNDS = 3;
 
     final URI[] base;
     final HttpClient http;
@@ -183,19 +184,62 @@ public class FaultDriver {
         }
         CompletableFuture.allOf(credits.toArray(CompletableFuture[]::new)).join();
         seeders.shutdown();
+        warmUp();
         System.out.println("seeded: " + CLUSTERS + " clusters (maxContracts " + MAX_CONTRACTS + ", maxContractsPerDeployer "
                 + MAX_PER_DEPLOYER + "), " + clients + " accounts");
         return all;
     }
 
     /**
-     * A seeding call through instance A: it must succeed. No fault is injected yet, but a busy
+     * Every operation of the load a few times on each instance before the load starts, so that the
+     * load measures the instances warm (queries prepared and compiled, code paths loaded), not
+     * their first requests. Logged as seed-*: they count in the store checks, not in the figures.
+     */
+    void warmUp() {
+        String account = "fault-warm";
+        String token = token(account);
+        String amount = PHA.multiply(BigInteger.valueOf(1000)).toString();
+        seedCall("seed-credit", "/credit", adminToken, creditBody("seed-" + run + "-" + account, account, new BigInteger(amount)),
+                "seed-" + run + "-" + account, account, amount);
+        Random rnd = new Random(2);
+        for (int round = 0; round < WARMUP_ROUNDS; round++) {
+            for (int inst = 0; inst < 2; inst++) {
+                String cluster = clusterIds.get(round % clusterIds.size());
+                String codeHash = hex32(rnd);
+                String salt = "warm-" + round + "-" + inst;
+                String id = contractId(cluster, account, codeHash, salt);
+                seedCall(inst, "seed-deploy", "/deploy", token, "{\"clusterId\":\"" + cluster + "\",\"codeHash\":\"" + codeHash
+                        + "\",\"codeSize\":" + CODE_SIZE + ",\"salt\":\"" + salt + "\"}", id, cluster, account);
+                for (String stake : List.of(PHA.toString(), "0")) {
+                    seedCall(inst, "seed-stake", "/stake", token, "{\"contractId\":\"" + id + "\",\"amount\":\"" + stake + "\"}",
+                            id, account, stake);
+                }
+                seedCall(inst, "seed-fund", "/fundCluster", token, "{\"clusterId\":\"" + cluster + "\",\"amount\":\"1000000000\"}",
+                        cluster, account, "1000000000");
+                seedCall(inst, "seed-balance", "/balance?account=" + account, token, null, account, null, null);
+                String transferId = "seed-" + run + "-warm-" + round + "-" + inst;
+                for (int copy = 0; copy < 2; copy++) {
+                    seedCall(inst, "seed-credit", "/credit", adminToken, creditBody(transferId, account, PHA), transferId,
+                            account, PHA.toString());
+                }
+                seedCall(inst, "seed-undeploy", "/undeploy", token, "{\"contractId\":\"" + id + "\"}", id, null, null);
+            }
+        }
+    }
+
+    Map<String, Object> seedCall(String op, String path, String token, String body, String k1, String k2, String k3) {
+        return seedCall(0, op, path, token, body, k1, k2, k3);
+    }
+
+    /**
+     * A seeding call (through instance A unless told): it must succeed. No fault is injected yet, but a busy
      * machine can be slow: a long timeout, and a retry only when nothing reached the instance
      * (the calls are not all idempotent).
      */
-    Map<String, Object> seedCall(String op, String path, String token, String body, String k1, String k2, String k3) {
+    Map<String, Object> seedCall(int inst, String op, String path, String token, String body, String k1, String k2,
+            String k3) {
         for (int attempt = 1; ; attempt++) {
-            Answer a = call(-1, 0, op, path, token, body, k1, k2, k3, SEED_TIMEOUT);
+            Answer a = call(-1, inst, op, path, token, body, k1, k2, k3, SEED_TIMEOUT);
             if (a.status / 100 == 2) {
                 return a.json;
             }
@@ -496,10 +540,10 @@ public class FaultDriver {
                     errorId = id;
                 }
             } else if (json != null) {
-                Object v = op.startsWith("credit") || op.equals("seed-credit") ? json.get("balance")
-                        : op.startsWith("deploy") ? json.get("id") : null;
+                String kind = op.replaceFirst("^seed-", "");
+                Object v = kind.startsWith("deploy") ? json.get("id") : null;
                 k4 = v == null ? "-" : v.toString();
-                if (op.startsWith("credit") || op.equals("seed-credit")) {
+                if (kind.startsWith("credit")) {
                     // the whole answer must be the first result: keep its other fields too
                     k4 = json.get("transferId") + "/" + json.get("account") + "/" + json.get("amount") + "/" + json.get("balance");
                 }
