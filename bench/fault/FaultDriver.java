@@ -60,6 +60,8 @@ public class FaultDriver {
     static final String[] NAMES = {"A", "B"};
     static final Duration SEED_TIMEOUT = Duration.ofSeconds(60);
     static final int WARMUP_ROUNDS = 3;
+    /** Longer than the 5 s in which readiness must turn DOWN: a slow DOWN is still seen as one. */
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(6);
 
     final URI[] base;
     final HttpClient http;
@@ -571,7 +573,7 @@ public class FaultDriver {
         for (int inst = 0; inst < 2; inst++) {
             int i = inst;
             long start = System.currentTimeMillis();
-            HttpRequest req = HttpRequest.newBuilder(base[i].resolve("/q/health/ready")).timeout(Duration.ofSeconds(3)).GET().build();
+            HttpRequest req = HttpRequest.newBuilder(base[i].resolve("/q/health/ready")).timeout(HEALTH_TIMEOUT).GET().build();
             http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).handle((r, e) -> {
                 long end = System.currentTimeMillis();
                 String state;
