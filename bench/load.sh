@@ -97,6 +97,11 @@ record() { # NAME key=value...
 }
 
 # Requests clusterfn has answered on PATH (its own metrics), or '' for the floor application.
+round_trips() { # PORT: clusterfn's count of round trips to the store (its reactive client's)
+    [ "$1" = "$app_port" ] || { echo ''; return; }
+    curl -s --max-time 10 "http://127.0.0.1:$1/q/metrics" |
+        awk '/^clusterfn_store_round_trips_total/ {printf "%d", $NF}'
+}
 served() { # PORT PATH
     [ "$1" = "$app_port" ] || { echo ''; return; }
     curl -s --max-time 10 "http://127.0.0.1:$1/q/metrics" |
@@ -140,6 +145,7 @@ http_target() { # NAME PORT KIND(floor|read|write) [extra conf...]
     drain "$port" "$path"
     stats_reset
     served0=$(served "$port" "$path")
+    trips0=$(round_trips "$port")
     local jfr=''
     if [[ " $PROFILE " == *" $label "* ]]; then
         jfr="$PWD/$work/$label.jfr"
@@ -148,6 +154,7 @@ http_target() { # NAME PORT KIND(floor|read|write) [extra conf...]
     wrk_run "$name" "$port" "$DURATION" "$work/conf/$name-m.conf" "$work/runs/$name.out"
     drain "$port" "$path"
     served1=$(served "$port" "$path")
+    trips1=$(round_trips "$port")
     local out=$work/runs/$name.out requests calls stmts per
     requests=$(value "$out" requests)
     # statements over the calls clusterfn answered in the window (the requests still in flight when
@@ -156,13 +163,15 @@ http_target() { # NAME PORT KIND(floor|read|write) [extra conf...]
     if [ -n "$served0" ] && [ -n "$served1" ] && [ "$((served1 - served0))" -gt 0 ]; then calls=$((served1 - served0)); fi
     stmts=$(statements postgres)
     per=$(awk -v s="$stmts" -v r="$calls" 'BEGIN {printf "%.2f", s / r}')
+    trips=-
+    if [ -n "$trips0" ] && [ -n "$trips1" ]; then trips=$(awk -v s="$((trips1 - trips0))" -v r="$calls" 'BEGIN {printf "%.2f", s / r}'); fi
     statement_list postgres "$calls" >"$work/runs/$name.statements"
     record "$name" label="$label" kind="$kind" rps="$(value "$out" rps)" p50="$(value "$out" p50_ms)" \
         p99="$(value "$out" p99_ms)" requests="$requests" calls="$calls" non2xx="$(value "$out" non2xx)" \
         socket="$(value "$out" socket_errors)" statuses="$(value "$out" statuses)" \
-        exhausted="$(value "$out" exhausted)" stmts="$per"
-    printf '    %s rps, p50 %s ms, p99 %s ms, %s statements per call, statuses %s\n' "$(value "$out" rps)" \
-        "$(value "$out" p50_ms)" "$(value "$out" p99_ms)" "$per" "$(value "$out" statuses)"
+        exhausted="$(value "$out" exhausted)" stmts="$per" trips="$trips"
+    printf '    %s rps, p50 %s ms, p99 %s ms, %s statements and %s round trips per call, statuses %s\n' \
+        "$(value "$out" rps)" "$(value "$out" p50_ms)" "$(value "$out" p99_ms)" "$per" "$trips" "$(value "$out" statuses)"
     grep '^RESULT sample=' "$out" | sed 's/^RESULT sample=/      refused: /' || true
     if [ "$(value "$out" exhausted)" != 0 ]; then echo "    the pool ran out: $(value "$out" exhausted) requests repeated a used entry"; fi
     if [ -n "$jfr" ]; then
@@ -311,10 +320,10 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     fi
     local rps p50 p99
     rps=$(get "$n" rps) p50=$(get "$n" p50) p99=$(get "$n" p99)
-    printf '%-18s %9.0f %9.2f %9.2f %8.1f %10s %10s %7s %s\n' "${n/\#/ #}" "$rps" "$p50" "$p99" \
+    printf '%-18s %9.0f %9.2f %9.2f %8.1f %10s %10s %11s %7s %s\n' "${n/\#/ #}" "$rps" "$p50" "$p99" \
         "$(awk -v a="$p99" -v b="$p50" 'BEGIN {print (b > 0 ? a / b : 0)}')" \
         "$(if [ -n "$2" ]; then awk -v a="$rps" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; else echo -; fi)" \
-        "$(get "$n" stmts)" "$(($(get "$n" non2xx) + $(get "$n" socket)))" \
+        "$(get "$n" stmts)" "$(get "$n" trips)" "$(($(get "$n" non2xx) + $(get "$n" socket)))" \
         "$(if [ "$(get "$n" exhausted)" != 0 ]; then echo "pool ran out ($(get "$n" exhausted) repeats)"; fi)"
 }
 {
@@ -323,7 +332,7 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     echo "clusterfn: commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes'); JDK 17 ($("$java17" -version 2>&1 | sed -n 2p | sed 's/.*(build \(.*\))/\1/')), JVM flags of $manifest (limit $mem_limit): $JVM_FLAGS (heap at most $heap_mib MiB); $pool_size store connections"
     echo "store: PostgreSQL 17 from Maven (bench/pg), one server for everything; pgbench -s 1 in its own database"
     echo
-    printf '%-18s %9s %9s %9s %8s %10s %10s %7s\n' target rps p50_ms p99_ms p99/p50 ratio stmts/call non-2xx
+    printf '%-18s %9s %9s %9s %8s %10s %10s %11s %7s\n' target rps p50_ms p99_ms p99/p50 ratio stmts/call trips/call non-2xx
     echo "floors (round 1, round 2):"
     for r in 1 2; do for n in hello point pgbench-S tpcb-like; do row "$n#$r" ""; done; done
     printf '  point (mean of both rounds) %.0f rps; tpcb-like %.0f tps\n' "$point_rps" "$tpcb_tps"
@@ -345,6 +354,8 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     echo "per-transaction log); ratio = rps over the floor's mean of both rounds; stmts/call = statements the store"
     echo "executed during the measured run (pg_stat_statements, BEGIN and COMMIT included) over the calls clusterfn answered:"
     echo "statements sent pipelined share a round trip, so this is an upper bound on round trips per call;"
+    echo "trips/call = round trips to the store over the calls, as clusterfn counts them (clusterfn_store_round_trips_total:"
+    echo "each batch of statements it sends together and then waits for is one; work through Hibernate is not counted);"
     echo "non-2xx = answers other than 2xx plus socket errors (pgbench: failed transactions)."
     for n in access cluster contract balance clusters inbox deploy stake undeploy fundCluster credit send; do
         [ -f "$work/runs/$n.result" ] || continue

@@ -9,6 +9,7 @@ import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.Times;
 import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
@@ -28,7 +29,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -98,7 +98,7 @@ public class ClusterService {
                     Posting posting = new Posting().transfer(f.owner(), Accounts.escrow(id), rent, "rent-prepaid", id);
                     posting.requireCovered(Ledger.balances(rows.get(1)));
                     long epoch = clock.current();
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    OffsetDateTime now = Times.now();
                     return tx.commit(
                                     new Tx.Statement(INSERT, Tuple.from(List.of(id, f.name(), f.owner(), f.publicGood(),
                                             JsonObject.mapFrom(f.permission()), JsonObject.mapFrom(f.quota()),

@@ -13,6 +13,7 @@ import io.clusterfn.http.Caller;
 import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.Times;
 import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Accounts;
 import io.clusterfn.ledger.Ledger;
@@ -26,7 +27,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +133,7 @@ public class ContractService {
                             .transfer(request.account(), facts.treasury(), fee, "deploy-fee", contractId)
                             .transfer(request.account(), Accounts.deposit(contractId), deposit, "deposit", contractId);
                     posting.requireCovered(balances);
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    OffsetDateTime now = Times.now();
                     return tx.commit(
                                     new Tx.Statement(INSERT, Tuple.from(List.of(contractId, request.clusterId(), request.account(),
                                             request.codeHash(), request.codeSize(), request.salt(), new BigDecimal(fee),
@@ -167,7 +167,7 @@ public class ContractService {
                     String deposit = Accounts.deposit(contractId);
                     BigInteger held = Ledger.balances(rows.get(3)).getOrDefault(deposit, BigInteger.ZERO);
                     Posting refund = new Posting().transfer(deposit, contract.deployer(), held, "deposit-refund", contractId);
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    OffsetDateTime now = Times.now();
                     return tx.commit(new Tx.Statement(MARK_UNDEPLOYED, Tuple.of(contractId, now)),
                                     new Tx.Statement(COUNT_DEPLOYED, Tuple.of(contract.clusterId(), -1)),
                                     Ledger.apply(refund))

@@ -11,6 +11,7 @@ import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Ids;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.Times;
 import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Ledger;
 import io.clusterfn.ledger.Posting;
@@ -25,7 +26,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -203,7 +203,7 @@ public class MessageService {
                     Posting posting = new Posting().transfer(deployer, receiver.getString(3), fee, "message-fee", s.messageId());
                     posting.requireCovered(Ledger.balances(rows.get(6)));
                     long seq = lastSeq + 1;
-                    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    OffsetDateTime now = Times.now();
                     MessageView sent = new MessageView(s.messageId(), s.from(), s.to(), fromCluster, toCluster, seq, s.nonce(),
                             s.payload().length, fee.toString(), MessageView.QUEUED, now, null, null);
                     return tx.commit(
@@ -276,7 +276,7 @@ public class MessageService {
                     }
                     return tx.commit(
                                     new Tx.Statement(DELIVER, Tuple.of(fromCluster, toCluster, delivered, upTo,
-                                            OffsetDateTime.now(ZoneOffset.UTC))),
+                                            Times.now())),
                                     new Tx.Statement(ACKNOWLEDGE, Tuple.of(fromCluster, toCluster, upTo)))
                             .map(done -> new Acknowledged(fromCluster, toCluster, lastSeq, upTo, lastSeq - upTo, upTo - delivered));
                 }));

@@ -4,6 +4,7 @@ import io.clusterfn.epoch.EpochClock;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.Times;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -12,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -41,7 +41,7 @@ public class WorkerService {
                 throw ApiException.conflict("worker " + worker.id + " is already registered");
             }
             worker.status = Worker.AVAILABLE;
-            worker.registeredAt = OffsetDateTime.now(ZoneOffset.UTC);
+            worker.registeredAt = Times.now();
             return workers.persist(worker);
         });
     }

@@ -199,8 +199,9 @@ class EpochFunctionTest {
 
         binaryEvent(UUID.randomUUID().toString(), ShortEpochs.middleOf(currentEpoch() + 1000), "{}").statusCode(409)
                 .body("error", equalTo("CONFLICT"));
+        // A binary-mode attribute is a header: the refusal names it.
         binaryEvent(UUID.randomUUID().toString(), null).header("ce-time", "yesterday").body("{}").post("/epoch").then()
-                .statusCode(400).body("details.field", equalTo("time"));
+                .statusCode(400).body("details.field", equalTo("ce-time"));
         assertEquals(last + 2, lastSettled());
     }
 
