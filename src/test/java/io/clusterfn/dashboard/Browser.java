@@ -47,8 +47,9 @@ final class Browser implements AutoCloseable {
         Optional<Path> chromium = find("CLUSTERFN_CHROMIUM", "chromium", "chromium-browser", "google-chrome");
         Optional<Path> chromedriver = find("CLUSTERFN_CHROMEDRIVER", "chromedriver");
         if (chromium.isEmpty() || chromedriver.isEmpty()) {
-            String missing = "no " + (chromium.isEmpty() ? "chromium" : "chromedriver") + " on PATH: install Debian's "
-                    + "chromium and chromium-driver packages (apt-get install chromium chromium-driver) to run the dashboard's browser tests";
+            String missing = "no " + (chromium.isEmpty() ? "chromium (CLUSTERFN_CHROMIUM" : "chromedriver (CLUSTERFN_CHROMEDRIVER")
+                    + " or PATH): install Debian's chromium and chromium-driver packages"
+                    + " (apt-get install chromium chromium-driver) to run the dashboard's browser tests";
             if ("required".equalsIgnoreCase(System.getenv(REQUIRED_ENV))) {
                 Assertions.fail(missing + " (" + REQUIRED_ENV + "=required)");
             }

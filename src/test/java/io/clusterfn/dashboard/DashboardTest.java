@@ -6,7 +6,6 @@ import io.clusterfn.support.FunctionTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -43,8 +42,8 @@ class DashboardTest extends FunctionTest {
             String heardWorker, String silentWorker) {
     }
 
-    @BeforeEach
-    void world() {
+    /** Made once per class, after the browser is known to be there (without it nothing needs a world). */
+    private static void buildWorld() {
         if (world != null) {
             return;
         }
@@ -104,6 +103,7 @@ class DashboardTest extends FunctionTest {
         if (browser == null) {
             browser = Browser.start();
         }
+        buildWorld();
         return browser;
     }
 
@@ -155,6 +155,8 @@ class DashboardTest extends FunctionTest {
         b.driver.get(base());
         b.waitForPage("/clusters");
         assertEquals("Clusters", b.text(By.tagName("h1")));
+        assertTrue(b.all(By.cssSelector("table.clusters tbody tr")).size() >= 1, "every owner's clusters, unfiltered");
+        shot("clusters");
 
         // The filter form, as a person uses it: type the owner, pick a status, apply.
         WebElement owner = b.find(By.id("filter-owner"));
