@@ -10,11 +10,20 @@ const ID = /^0x[0-9a-fA-F]{64}$/;
 const main = document.getElementById('main');
 let rendering = 0;
 
+/** A path segment decoded; a malformed escape ("%zz") is kept as typed rather than breaking the page. */
+function decode(segment) {
+    try {
+        return decodeURIComponent(segment);
+    } catch (e) {
+        return segment;
+    }
+}
+
 function parse(hash) {
     const raw = hash.replace(/^#/, '') || '/clusters';
     const [path, query = ''] = raw.split('?');
     const params = Object.fromEntries(new URLSearchParams(query));
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = path.split('/').filter(Boolean).map(decode);
     return { raw, path, parts, params };
 }
 

@@ -348,6 +348,9 @@ class DashboardTest extends FunctionTest {
         b.open(base(), "/contract/" + nobody);
         assertEquals("No contract " + nobody, b.text(By.cssSelector("[role=alert] .error-message")));
 
+        b.open(base(), "/no-such-page/%zz");
+        assertTrue(b.text(By.cssSelector("[role=alert] .error-message")).startsWith("This dashboard has no page"));
+
         b.open(base(), "/cluster/not-an-id");
         String refusal = b.text(By.cssSelector("[role=alert]"));
         assertTrue(refusal.contains("Not a valid request") && refusal.contains("400 INVALID_INPUT"), refusal);
