@@ -331,15 +331,33 @@ function contractsSection(c, contracts) {
     return [chart, table];
 }
 
-function messagingWords(m) {
+function messagingWords(m, names) {
     if (!m || m.accept === 'NONE') {
         return 'Accepts no messages from other clusters';
     }
     const from = m.accept === 'ANY'
         ? 'Accepts messages from any cluster'
-        : ['Accepts messages from ', (m.clusters || []).map((id, i) => [i ? ', ' : '', idLink(clusterHref(id), id)])];
-    return [from, '; fee ', amount(m.fee || '0'), ` per message, up to ${bytes(m.maxMessageSize)}, `,
+        : ['Accepts messages from ', (m.clusters || []).map((id, i) => [i ? ', ' : '',
+            h('a', { href: clusterHref(id), title: id }, names.get(id) || shortId(id))])];
+    const fee = !m.fee || BigInt(m.fee) === 0n ? ['; no fee'] : ['; fee ', amount(m.fee), ' per message'];
+    return [from, fee, `, up to ${bytes(m.maxMessageSize)}, `,
         `${groupDigits(String(m.channelCapacity))} queued per channel`];
+}
+
+/** Names of the clusters a cluster takes messages from (the first few; the rest show their ids). */
+async function senderNames(m) {
+    const names = new Map();
+    if (!m || m.accept !== 'ALLOW_LIST') {
+        return names;
+    }
+    await Promise.all((m.clusters || []).slice(0, 20).map(async (id) => {
+        try {
+            names.set(id, (await api.cluster(id)).name);
+        } catch (error) {
+            // A sender that is gone still shows, by its id.
+        }
+    }));
+    return names;
 }
 
 export async function clusterPage(id) {
@@ -351,11 +369,13 @@ export async function clusterPage(id) {
     }
     let contracts = [];
     let contractsError = null;
+    const names = senderNames(c.messaging);
     try {
         contracts = await api.contractsOf(c);
     } catch (error) {
         contractsError = error;
     }
+    const senders = await names;
     const { online, total } = workersOnline(c.workers);
     const quotaUse = c.quota && c.quota.maxContracts != null ? ` of ${groupDigits(String(c.quota.maxContracts))}` : '';
 
@@ -367,7 +387,8 @@ export async function clusterPage(id) {
         stat('Contracts', 'contracts', groupDigits(String(c.contracts)) + quotaUse),
         stat('Total stake', 'totalStake', amount(c.stake ? c.stake.total : '0')),
         c.inbox !== undefined && c.inbox !== null
-            ? stat('Inbox', 'inbox', count(c.inbox, 'message') + ' queued') : null);
+            ? stat('Inbox', 'inbox', [groupDigits(String(c.inbox)),
+                h('span', { class: 'stat-unit' }, (c.inbox === 1 ? ' message' : ' messages') + ' queued')]) : null);
 
     const rules = h('dl', { class: 'facts' },
         h('dt', {}, 'Owner'), h('dd', {}, h('a', { href: clustersHref({ owner: c.owner }), class: 'account', 'data-field': 'owner' }, c.owner)),
@@ -375,7 +396,7 @@ export async function clusterPage(id) {
         h('dt', {}, 'Who may deploy'), h('dd', { 'data-field': 'rule' }, words(ruleWords(c.permission))),
         h('dt', {}, 'Quota'), h('dd', { 'data-field': 'quota' }, quotaWords(c.quota)),
         h('dt', {}, 'Pricing'), h('dd', { 'data-field': 'pricing' }, words(pricingWords(c.pricing))),
-        c.messaging ? [h('dt', {}, 'Messages'), h('dd', { 'data-field': 'messaging' }, messagingWords(c.messaging))] : null,
+        c.messaging ? [h('dt', {}, 'Messages'), h('dd', { 'data-field': 'messaging' }, messagingWords(c.messaging, senders))] : null,
         c.createdAt ? [h('dt', {}, 'Formed'), h('dd', {}, time(c.createdAt))] : null);
 
     return {
