@@ -43,7 +43,7 @@ export function runwayBar(epochs, width = 120) {
     const level = runwayLevel(epochs);
     const fraction = level === 'none' ? 1 : Math.min(epochs, RUNWAY_HORIZON) / RUNWAY_HORIZON;
     const root = svg('svg', {
-        class: 'bar runway-' + level, width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+        class: 'bar runway-' + level, width, height, viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img',
         'aria-label': level === 'none' ? 'no rent due'
             : `runway ${epochs} epochs on a scale of ${RUNWAY_HORIZON}`,
     });
@@ -60,7 +60,7 @@ export function runwayBar(epochs, width = 120) {
 export function shareBar(share, colour = PALETTE[0], width = 120) {
     const height = 8;
     const root = svg('svg', {
-        class: 'bar share', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+        class: 'bar share', width, height, viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img',
         'aria-label': `share ${Math.round(share * 10000) / 100}%`,
     });
     root.appendChild(svg('rect', { class: 'track', x: 0, y: 0, width, height, rx: height / 2 }));

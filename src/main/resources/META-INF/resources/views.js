@@ -387,8 +387,9 @@ export async function clusterPage(id) {
         stat('Contracts', 'contracts', groupDigits(String(c.contracts)) + quotaUse),
         stat('Total stake', 'totalStake', amount(c.stake ? c.stake.total : '0')),
         c.inbox !== undefined && c.inbox !== null
-            ? stat('Inbox', 'inbox', [groupDigits(String(c.inbox)),
-                h('span', { class: 'stat-unit' }, (c.inbox === 1 ? ' message' : ' messages') + ' queued')]) : null);
+            ? stat('Inbox', 'inbox', [groupDigits(String(c.inbox)), h('span', {
+                class: 'stat-unit', title: 'messages sent into this cluster and not yet acknowledged by its workers',
+            }, ' queued')]) : null);
 
     const rules = h('dl', { class: 'facts' },
         h('dt', {}, 'Owner'), h('dd', {}, h('a', { href: clustersHref({ owner: c.owner }), class: 'account', 'data-field': 'owner' }, c.owner)),

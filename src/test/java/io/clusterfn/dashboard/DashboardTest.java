@@ -302,7 +302,7 @@ class DashboardTest extends FunctionTest {
         assertTrue(b.find(By.cssSelector("svg.ring")).getText().contains("4 PHA"), "the ring's centre is the total stake");
 
         // Messages: who may send, and how many wait in the inbox.
-        assertEquals("1 message queued", b.text(field("inbox")));
+        assertEquals("1 queued", b.text(field("inbox")));
         assertEquals("Accepts messages from " + world.betaName() + "; fee 0.001 PHA per message, up to 1 KiB, 10 queued per channel",
                 b.text(field("messaging")));
 
