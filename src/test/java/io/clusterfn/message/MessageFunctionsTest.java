@@ -5,7 +5,7 @@ import io.clusterfn.support.Fixtures;
 import io.clusterfn.support.FunctionTest;
 import io.clusterfn.support.LedgerCheck;
 import io.clusterfn.support.Race;
-import io.clusterfn.support.AppInstance;
+import io.clusterfn.support.ServiceProcess;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -357,7 +357,7 @@ class MessageFunctionsTest extends FunctionTest {
     void concurrentSendsThroughTwoInstancesGetEveryNumberOnce() {
         Assumptions.assumeTrue(getClass().isAnnotationPresent(QuarkusIntegrationTest.class),
                 "runs against the packaged application, beside a second instance of it");
-        try (AppInstance other = AppInstance.start()) {
+        try (ServiceProcess other = ServiceProcess.onTestStore()) {
             int n = 40;
             List<Supplier<Response>> calls = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -366,7 +366,7 @@ class MessageFunctionsTest extends FunctionTest {
                 calls.add(() -> {
                     var request = Api.as(w.operatorA()).request();
                     if (there) {
-                        request = request.baseUri(other.baseUri()).port(other.port());
+                        request = request.port(other.port());
                     }
                     return request.body(Map.of("workerId", w.workerA(), "from", w.a(), "to", w.b(), "nonce", nonce,
                             "payload", base64("m"))).post("/send");

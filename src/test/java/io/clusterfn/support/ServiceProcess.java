@@ -63,6 +63,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Another instance on the tests' own store, as a second serverless instance beside the one under test; ready. */
+    public static ServiceProcess onTestStore() {
+        try {
+            ServiceProcess instance = start(Files.createTempFile("clusterfn-instance", ".log"), TestStore.config("postgres"));
+            instance.awaitReady(Duration.ofSeconds(120));
+            return instance;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public ProcessHandle handle() {
         return process.toHandle();
     }
