@@ -47,6 +47,7 @@ command -v timeout >/dev/null || missing "no timeout (coreutils)"
 
 # --- processes: the builder is stopped on exit, also when interrupted ------------------------------
 builder_pid=''
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
     if [ -n "$builder_pid" ] && kill -0 "$builder_pid" 2>/dev/null; then
         kill -TERM "$builder_pid" 2>/dev/null || true
@@ -75,7 +76,7 @@ JAVA_HOME=$JDK25 ./mvnw -q -B -ntp -f bench/native/pom.xml dependency:build-clas
     -Dgraalvm.version="$GRAALVM_VERSION" -Dmdep.outputFile="$root/$work/builder-cp.txt" >"$work/resolve.log" 2>&1 ||
     { tail -20 "$work/resolve.log"; missing "the builder's jars $GRAALVM_VERSION could not be resolved"; }
 echo "preparing the builder's C headers, helper and command line..."
-"$JDK25/bin/java" bench/native/CHeaders.java "$work/clibraries" $(tr ':' ' ' <"$work/builder-cp.txt") >"$work/prepare.log"
+tr ':' '\n' <"$work/builder-cp.txt" | xargs "$JDK25/bin/java" bench/native/CHeaders.java "$work/clibraries" >"$work/prepare.log"
 "$JDK25/bin/javac" --release 21 -d "$work/patch" bench/native/src/com/oracle/svm/hosted/ProgressReporterCHelper.java
 "$JDK25/bin/java" bench/native/BuilderArgs.java "$sources" "$work/builder-cp.txt" "$work" \
     -H:+ExitAfterRelocatableImageWrite -H:Optimize="$OPTIMIZE" -H:TempDirectory="$root/$work/tmp" \
@@ -85,8 +86,9 @@ echo "preparing the builder's C headers, helper and command line..."
 echo "running the builder (up to $TIMEOUT s; log: $work/builder.log)..."
 log=$work/builder.log
 # user + system CPU seconds of this shell's waited-for children (the builder, once it has ended)
-children_cpu() { times | tail -1 | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }'; }
-c0=$(children_cpu)
+# (`times` runs in this shell, not in a command substitution's subshell, which has no children)
+children_cpu() { times >"$work/times"; tail -1 "$work/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } printf "%d", t }'; }
+children_cpu >"$work/cpu0"
 b0=$(date +%s)
 USE_NATIVE_IMAGE_JAVA_PLATFORM_MODULE_SYSTEM=true \
     timeout -k 30 "$TIMEOUT" "$JDK25/bin/java" @"$work/jvm.args" --image-args-file="$root/$work/image.args" >"$log" 2>&1 &
@@ -97,10 +99,17 @@ status=0
 wait "$builder_pid" || status=$?
 builder_pid=''
 b1=$(date +%s)
-c1=$(children_cpu)
+children_cpu >"$work/cpu1"
 
 # --- the summary --------------------------------------------------------------------------------
 object=$(find "$work/tmp" -name '*.o' -printf '%s %p\n' 2>/dev/null | sort -n | tail -1)
+if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    result="STOPPED after $TIMEOUT s (TIMEOUT)"
+elif [ "$status" = 0 ] && grep -q "^Finished generating" "$log"; then
+    result="OK: analysis, compilation and image layout done; object file ${object:+$(awk '{printf "%.0f MiB", $1 / 1048576}' <<<"$object") }written; link skipped"
+else
+    result="FAILED (builder exit status $status)"
+fi
 report="bench/results/native-check-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
     echo "clusterfn native-image check, $(date -u +%Y-%m-%dT%H:%M:%SZ): the builder from Maven Central on a stock JDK, link skipped"
@@ -112,20 +121,13 @@ report="bench/results/native-check-$(date -u +%Y%m%dT%H%M%SZ).txt"
     grep -E '^\[[0-9]/[0-9]\]' "$log" | sed -E 's/ +\(/  (/; s/^/  /' || echo "  none"
     grep -E '^ +[0-9,]+ (types|native libraries)|registered for (reflection|JNI)' "$log" | sed 's/^ */    /' || true
     echo
-    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
-        result="STOPPED after $TIMEOUT s (TIMEOUT)"
-    elif [ "$status" = 0 ] && grep -q "^Finished generating" "$log"; then
-        result="OK: analysis, compilation and image layout done; object file ${object:+$(awk '{printf "%.0f MiB", $1 / 1048576}' <<<"$object") }written; link skipped"
-    else
-        result="FAILED (builder exit status $status)"
-    fi
     echo "result: $result"
-    echo "builder: $((b1 - b0)) s wall, $((c1 - c0)) s CPU; $(grep -oE 'Peak RSS: [0-9.]+[GM]B' "$log" | tail -1 || echo 'peak RSS unknown'); $(grep -oE '[0-9.]+s \([0-9.]+% of total time\) in [0-9]+ GCs' "$log" | tail -1 || true)"
+    echo "builder: $((b1 - b0)) s wall, $(($(cat "$work/cpu1") - $(cat "$work/cpu0"))) s CPU; $(grep -oE 'Peak RSS: [0-9.]+[GM]B' "$log" | tail -1 || echo 'peak RSS unknown'); $(grep -oE '[0-9.]+s \([0-9.]+% of total time\) in [0-9]+ GCs' "$log" | tail -1 || true)"
     echo "whole check: $(($(date +%s) - started)) s"
     echo
     errors=$(awk '/^(Error|Fatal error)/ {p = 1} /^(Warning|-{10}|={10}|\[[0-9]\/)/ {p = 0} p' "$log" | head -60)
     echo "errors:"
-    if [ -n "$errors" ]; then sed 's/^/  /' <<<"$errors"; else echo "  none"; fi
+    if [ -n "$errors" ]; then printf '%s\n' "$errors" | sed 's/^/  /'; else echo "  none"; fi
     echo "warnings:"
     grep -E '^Warning:' "$log" | sort | uniq -c | sed 's/^ */  /' || echo "  none"
 } | tee "$report"
