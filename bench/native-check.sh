@@ -125,7 +125,9 @@ report="bench/results/native-check-$(date -u +%Y%m%dT%H%M%SZ).txt"
     echo "builder: $((b1 - b0)) s wall, $(($(cat "$work/cpu1") - $(cat "$work/cpu0"))) s CPU; $(grep -oE 'Peak RSS: [0-9.]+[GM]B' "$log" | tail -1 || echo 'peak RSS unknown'); $(grep -oE '[0-9.]+s \([0-9.]+% of total time\) in [0-9]+ GCs' "$log" | tail -1 || true)"
     echo "whole check: $(($(date +%s) - started)) s"
     echo
-    errors=$(awk '/^(Error|Fatal error)/ {p = 1} /^(Warning|-{10}|={10}|\[[0-9]\/)/ {p = 0} p' "$log" | head -60)
+    # each error with its explanation, without stack frames (the builder log has them)
+    errors=$(awk '/^(Error|Fatal error)/ {p = 1} /^(Warning|----------|==========|\[[0-9]\/)/ {p = 0} /^[ \t]+(at |\.\.\. [0-9]+ more)/ {next} p' "$log" |
+        cat -s | head -80)
     echo "errors:"
     if [ -n "$errors" ]; then printf '%s\n' "$errors" | sed 's/^/  /'; else echo "  none"; fi
     echo "warnings:"

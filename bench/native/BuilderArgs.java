@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *   jdk.graal.compiler module, the other builder jars on the module path, every JDK-internal
  *   package exported to the builder's modules (a GraalVM distribution lists the ones it needs in
  *   a file of its driver), the system properties the driver sets.
- * - The image: its class path (the runner jar and its manifest Class-Path), main class, name.
+ * - The image: its class path (the runner jar and its manifest Class-Path), main class, name,
+ *   the manifest's Add-Opens and Add-Exports.
  * - Driver options become the builder's hosted options (--initialize-at-run-time=X becomes
  *   -H:ClassInitialization=X:run_time, ...), also inside every jar's
  *   META-INF/native-image/**\/native-image.properties; the jars' JSON configuration files become
@@ -209,6 +210,18 @@ public class BuilderArgs {
         try (JarFile jf = new JarFile(jar.toFile())) {
             Attributes main = jf.getManifest().getMainAttributes();
             mainClass = main.getValue("Main-Class");
+            // as the driver reads an executable jar's manifest (Quarkus opens java.lang there)
+            for (String[] attribute : new String[][] {{"Add-Opens", "-H:AddOpens="}, {"Add-Exports", "-H:AddExports="}}) {
+                String packages = main.getValue(attribute[0]);
+                if (packages != null) {
+                    for (String p : packages.trim().split(" +")) {
+                        image.add(attribute[1] + p + "=ALL-UNNAMED");
+                    }
+                }
+            }
+            if ("ALL-UNNAMED".equals(main.getValue("Enable-Native-Access"))) {
+                jvm.add("--enable-native-access=ALL-UNNAMED");
+            }
             String cp = main.getValue("Class-Path");
             if (cp != null) {
                 for (String entry : cp.trim().split(" +")) {
