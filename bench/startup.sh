@@ -24,6 +24,8 @@
 #                    (quarkus.package.jar.aot.enabled, type AppCDS, phase build)
 #   APP_JAR=path     measure this jar instead of clusterfn in (b) and (c): no clusterfn build, no
 #                    migration, a trivial training load (to try the machinery); APP_PATH=/hello
+#   NATIVE=path      also (n): this clusterfn native executable (./mvnw package -Dnative), started
+#                    directly, as deployed, against the same store
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -36,6 +38,7 @@ JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 EXTRA=${EXTRA:-}
 APP_JAR=${APP_JAR:-}
+NATIVE=${NATIVE:-}
 work=bench/.work
 mvn=(env JAVA_HOME="$JDK17" "$root/mvnw" -q -B)
 
@@ -47,6 +50,10 @@ for jdk in "$JDK17" "$JDK25"; do
 done
 extra() { [[ " $EXTRA " == *" $1 "* ]]; }
 if [ -n "$APP_JAR" ] && extra f; then echo "(f) needs the clusterfn build: not with APP_JAR" >&2; exit 1; fi
+if [ -n "$NATIVE" ]; then
+    [ -x "$NATIVE" ] || { echo "NATIVE=$NATIVE is not an executable" >&2; exit 1; }
+    NATIVE=$(realpath "$NATIVE")
+fi
 
 # --- processes: every one this script starts is stopped on exit ---------------------------------
 pg_pid='' app_pid=''
@@ -223,6 +230,11 @@ if extra e; then
     add e "(e) clusterfn fast-jar + AOT cache, JDK 25" "$JDK25/bin/java" . "$app" "$app_path" \
         "-XX:AOTCache=$work/e.aot -XX:AOTMode=on"
 fi
+# (n): a native executable has no JVM, no jar and no JVM_OPTS
+if [ -n "$NATIVE" ]; then
+    names+=(n)
+    add n "(n) clusterfn native executable" "$NATIVE" . "" "$app_path"
+fi
 if extra f; then
     names+=(f)
     add f "(f) clusterfn aot-jar + AppCDS, JDK 17" "$JDK17/bin/java" "$work/appcds" quarkus-run.jar "$app_path" \
@@ -236,7 +248,11 @@ measure() { # NAME OUT
     port=$(free_port)
     start=$(now_ms)
     # shellcheck disable=SC2086
-    (cd "${dir[$v]}" && QUARKUS_HTTP_PORT=$port exec "${java[$v]}" $JVM_OPTS ${flags[$v]} -jar "${jar[$v]}") >"$log" 2>&1 &
+    if [ -n "${jar[$v]}" ]; then
+        (cd "${dir[$v]}" && QUARKUS_HTTP_PORT=$port exec "${java[$v]}" $JVM_OPTS ${flags[$v]} -jar "${jar[$v]}") >"$log" 2>&1 &
+    else
+        (cd "${dir[$v]}" && QUARKUS_HTTP_PORT=$port exec "${java[$v]}" ${flags[$v]}) >"$log" 2>&1 &
+    fi
     app_pid=$!
     wait_answer "$app_pid" "$port" "${path[$v]}" 120 "$log"
     end=$(now_ms)
@@ -315,6 +331,7 @@ report="bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).txt"
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg) after; JVM_OPTS='$JVM_OPTS'"
     echo "JDK 17: $("$JDK17/bin/java" -version 2>&1 | sed -n 2p)"
     echo "JDK 25: $("$JDK25/bin/java" -version 2>&1 | sed -n 2p)"
+    if [ -n "$NATIVE" ]; then echo "native: $NATIVE ($(du -m "$NATIVE" | cut -f1) MiB)"; fi
     echo "clusterfn: ${APP_JAR:-commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with uncommitted changes')}; first answer: GET $app_path; store: PostgreSQL 17 on this machine"
     echo
     printf '%-46s %10s %13s %12s %8s %9s\n' "variant" "first (ms)" "first min-max" "started (ms)" "CPU (ms)" "RSS (MiB)"

@@ -43,7 +43,6 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class ClusterService {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LOCK_WORKERS = """
             SELECT id, status, rent_per_epoch FROM worker WHERE id = ANY($1) ORDER BY id FOR UPDATE
             """;
@@ -67,6 +66,11 @@ public class ClusterService {
     private final ClusterRepository clusters;
     private final WorkerRepository workers;
     private final EpochClock clock;
+    /**
+     * An instance's, made when the bean is: a static one would be seeded while a native executable is
+     * built, and every process would draw the same ids.
+     */
+    private final SecureRandom random = new SecureRandom();
 
     public ClusterService(Store store, ClusterQueries queries, ClusterRepository clusters, WorkerRepository workers,
             EpochClock clock) {
@@ -247,9 +251,9 @@ public class ClusterService {
                 });
     }
 
-    private static String newId() {
+    private String newId() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         return "0x" + HexFormat.of().formatHex(bytes);
     }
 }
