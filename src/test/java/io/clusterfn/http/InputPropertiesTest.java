@@ -60,7 +60,9 @@ import static org.quicktheories.generators.SourceDSL.strings;
 class InputPropertiesTest extends FunctionTest {
     private static final int EXAMPLES = Integer.getInteger("clusterfn.input.examples", 500);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1, as the functions' callers speak it (no cleartext HTTP/2 upgrade). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String OWNER = "input-owner";
     private static final String TOKEN = Tokens.of(OWNER, "admin", "operator", "scheduler");
