@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,10 +67,46 @@ class ClusterfnCliTest extends FunctionTest {
         return RestAssured.baseURI + ":" + RestAssured.port;
     }
 
+    /**
+     * bin/clusterfn compiled once for this test class: the source launcher compiles the file at every
+     * run, seconds each; {@link #asUsersRunIt} checks that the file itself runs.
+     */
+    private static Path compiled;
+
+    private static synchronized Path compiled() throws IOException {
+        if (compiled == null) {
+            Path dir = Files.createTempDirectory("clusterfn-cli");
+            // The source launcher skips the first line when it is a shebang; javac needs it gone.
+            List<String> lines = new ArrayList<>(Files.readAllLines(CLI));
+            lines.set(0, "");
+            Path source = dir.resolve("Clusterfn.java");
+            Files.write(source, lines);
+            int status = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", dir.toString(),
+                    source.toString());
+            assertEquals(0, status, "bin/clusterfn compiles");
+            compiled = dir;
+        }
+        return compiled;
+    }
+
     /** Runs bin/clusterfn against the test service, with the given environment on top of a clean one. */
     private static Run cli(Map<String, String> env, Path workDir, String... args) {
+        try {
+            return run(List.of("-cp", compiled().toString(), "Clusterfn"), env, workDir, args);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the file as a person does, through the JDK's source launcher. */
+    private static Run asUsersRunIt(String... args) {
+        return run(List.of("--source", "17", CLI.toString()), Map.of(), null, args);
+    }
+
+    private static Run run(List<String> launch, Map<String, String> env, Path workDir, String... args) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--source", "17", CLI.toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(launch);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         if (workDir != null) {
@@ -284,7 +322,7 @@ class ClusterfnCliTest extends FunctionTest {
 
     @Test
     void aUsageErrorExitsTwoWithTheUsage() {
-        Run unknown = as(null, "frobnicate");
+        Run unknown = asUsersRunIt("frobnicate");
         assertEquals(2, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().contains("unknown command: frobnicate"), unknown::toString);
         assertTrue(unknown.err().contains("Exit codes:"), unknown::toString);

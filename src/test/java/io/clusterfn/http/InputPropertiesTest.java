@@ -53,12 +53,12 @@ import static org.quicktheories.generators.SourceDSL.strings;
  * a 5xx, every refusal is the error envelope, a 400 names its field, and a refused request changes
  * nothing in the store. Failures shrink to a small input and print the seed that reproduces them.
  *
- * <p>Each property runs {@code clusterfn.input.examples} examples (default 500);
- * {@code ./mvnw verify -Dclusterfn.input.examples=5000} is a deep run.
+ * <p>Each property runs {@code clusterfn.input.examples} examples (default 500 here, 150 against
+ * the packaged application); {@code ./mvnw verify -Dclusterfn.input.examples=5000} is a deep run.
  */
 @QuarkusTest
 class InputPropertiesTest extends FunctionTest {
-    private static final int EXAMPLES = Integer.getInteger("clusterfn.input.examples", 500);
+    private static final String EXAMPLES = "clusterfn.input.examples";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** HTTP/1.1, as the functions' callers speak it (no cleartext HTTP/2 upgrade). */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -97,7 +97,7 @@ class InputPropertiesTest extends FunctionTest {
 
     @Test
     void validBodiesWithGeneratedValuesAreAnsweredWithoutFault() {
-        qt().withExamples(EXAMPLES).forAll(Generate.pick(FUNCTIONS), generatedValues())
+        qt().withExamples(examples()).forAll(Generate.pick(FUNCTIONS), generatedValues())
                 .checkAssert((function, values) -> {
                     Map<String, Object> body = valid(function);
                     values.forEach((field, value) -> body.computeIfPresent(field, (f, old) -> value));
@@ -107,20 +107,20 @@ class InputPropertiesTest extends FunctionTest {
 
     @Test
     void mutatedBodiesAreRefusedWithoutFault() {
-        qt().withExamples(EXAMPLES).forAll(Generate.pick(FUNCTIONS), mutations())
+        qt().withExamples(examples()).forAll(Generate.pick(FUNCTIONS), mutations())
                 .checkAssert((function, mutation) -> checked("POST", function, mutation.apply(valid(function))));
     }
 
     @Test
     void arbitraryBodiesAreRefusedWithoutFault() {
-        qt().withExamples(EXAMPLES).forAll(Generate.pick(FUNCTIONS), Generate.oneOf(anyJson(3), strings().allPossible()
+        qt().withExamples(examples()).forAll(Generate.pick(FUNCTIONS), Generate.oneOf(anyJson(3), strings().allPossible()
                 .ofLengthBetween(0, 100))).checkAssert((function, body) -> checked("POST", function, body));
     }
 
     @Test
     void generatedQueriesOfTheReadsAreAnsweredWithoutFault() {
         // At most three parameters of at most 20,000 characters: within the HTTP server's 64 KiB request line.
-        qt().withExamples(EXAMPLES).forAll(Generate.pick(READS), lists().of(queryParameter()).ofSizeBetween(0, 3)
+        qt().withExamples(examples()).forAll(Generate.pick(READS), lists().of(queryParameter()).ofSizeBetween(0, 3)
                         .describedAs(params -> params.stream().map(p -> p[0] + "=" + abbreviate(p[1])).toList().toString()))
                 .checkAssert((function, params) -> {
                     List<String> pairs = new ArrayList<>();
@@ -132,6 +132,11 @@ class InputPropertiesTest extends FunctionTest {
                     params.forEach(p -> pairs.add(encode(p[0]) + "=" + encode(p[1])));
                     checked("GET", function + "?" + String.join("&", pairs), null);
                 });
+    }
+
+    /** Examples per property. */
+    int examples() {
+        return Integer.getInteger(EXAMPLES, 500);
     }
 
     // --- what must hold ------------------------------------------------------------------------------
