@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,17 +18,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The store goes away and comes back: readiness turns DOWN within 5 seconds, functions answer
- * 503 STORE_UNAVAILABLE with Retry-After meanwhile, and service resumes by itself.
+ * The store goes away (stops, or freezes) and comes back: readiness turns DOWN within 5 seconds,
+ * functions answer 503 STORE_UNAVAILABLE with Retry-After meanwhile, and service resumes by itself.
  */
 @QuarkusTest
 @TestProfile(StoreOutageTest.OwnServer.class)
@@ -63,6 +66,14 @@ class StoreOutageTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        /** The server's postmaster (from its pid file), then every process it started. */
+        static List<Long> processes() throws IOException {
+            long postmaster = Long.parseLong(Files.readAllLines(DATA.resolve("postmaster.pid")).get(0).trim());
+            List<Long> pids = new ArrayList<>(List.of(postmaster));
+            ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> pids.add(p.pid()));
+            return pids;
         }
 
         static synchronized void stopServer() {
@@ -105,6 +116,39 @@ class StoreOutageTest {
         awaitReadiness(200, Duration.ofSeconds(60));
         Api.anonymous().get("clusters", Map.of()).statusCode(200);
         LedgerCheck.assertInvariant("jdbc:postgresql://localhost:" + OwnServerResource.PORT + "/postgres");
+    }
+
+    /** A store that hangs instead of refusing (its processes stopped, like a stalled disk or a partition). */
+    @Test
+    void aFrozenStoreAnswers503InTimeAndServiceResumesByItself() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc")), "stops processes with kill -STOP (Linux)");
+        Api.anonymous().get("clusters", Map.of()).statusCode(200);
+        List<Long> server = OwnServerResource.processes();
+        signal("STOP", server);
+        try {
+            Instant asked = Instant.now();
+            Api.anonymous().get("clusters", Map.of()).statusCode(503)
+                    .header("Retry-After", equalTo("5")).body("error", equalTo("STORE_UNAVAILABLE"));
+            assertTrue(Duration.between(asked, Instant.now()).compareTo(Duration.ofSeconds(5)) <= 0,
+                    "a function answers 503 within 5 seconds of asking a frozen store");
+            Instant frozen = Instant.now();
+            awaitReadiness(503, Duration.ofSeconds(5));
+            assertTrue(Duration.between(frozen, Instant.now()).compareTo(Duration.ofSeconds(5)) <= 0,
+                    "readiness is DOWN within 5 seconds");
+        } finally {
+            signal("CONT", server);
+        }
+        Instant thawed = Instant.now();
+        awaitReadiness(200, Duration.ofSeconds(5));
+        Api.anonymous().get("clusters", Map.of()).statusCode(200);
+        assertTrue(Duration.between(thawed, Instant.now()).compareTo(Duration.ofSeconds(5)) <= 0,
+                "service resumes within 5 seconds of the store being back");
+    }
+
+    private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        pids.forEach(pid -> command.add(pid.toString()));
+        assertEquals(0, new ProcessBuilder(command).inheritIO().start().waitFor(), "kill -" + signal);
     }
 
     private static void awaitReadiness(int status, Duration limit) {
