@@ -2,6 +2,7 @@ package io.clusterfn.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clusterfn.support.ApiDocument;
 import io.clusterfn.support.FunctionTest;
 import io.clusterfn.support.TestStore;
 import io.clusterfn.support.Tokens;
@@ -149,6 +150,10 @@ class InputPropertiesTest extends FunctionTest {
             int status = answer.statusCode();
             String what = method + " /" + abbreviate(path) + " " + abbreviate(body) + " -> " + status + " "
                     + abbreviate(answer.body());
+            // The request and its answer as the API reference describes them.
+            assertEquals(List.of(), ApiDocument.get().check(ApiDocument.exchange(method, answer.request().uri(),
+                    answer.request().headers().map().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().get(0))), body, answer)), what);
             assertTrue(status < 500, "never a 5xx: " + what);
             if (status == 414 || status == 431) {
                 // Over the HTTP server's limits for the request line or headers: refused before any function reads it.

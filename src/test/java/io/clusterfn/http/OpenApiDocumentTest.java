@@ -9,18 +9,26 @@ import io.quarkus.funqy.runtime.FunctionInvoker;
 import io.quarkus.funqy.runtime.FunctionRecorder;
 import io.quarkus.test.junit.DisabledOnIntegrationTest;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -90,6 +98,29 @@ class OpenApiDocumentTest extends FunctionTest {
         String page = given().get("/q/swagger-ui/").then().statusCode(200).extract().asString();
         assertThat(page, containsString("SwaggerUIBundle"));
         assertThat(page, containsString("/q/openapi"));
+    }
+
+    @Test
+    void swaggerUiRendersEveryDocumentedPathInABrowser() throws Exception {
+        Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
+                .flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
+                .filter(Files::isExecutable).findFirst();
+        Assumptions.assumeTrue(chromium.isPresent(), "no Chromium on the PATH");
+        Path dom = Files.createTempFile("swagger-ui", ".html");
+        try {
+            Process browser = new ProcessBuilder(chromium.get().toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--user-data-dir=" + Files.createTempDirectory("chromium"), "--virtual-time-budget=20000",
+                    "--dump-dom", "http://localhost:" + RestAssured.port + "/q/swagger-ui/")
+                    .redirectOutput(dom.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(browser.waitFor(120, TimeUnit.SECONDS), "the browser did not finish");
+            String page = Files.readString(dom);
+            assertThat(page, containsString("OAS 3.1"));
+            for (String path : ApiDocument.get().paths()) {
+                assertThat(page, containsString("data-path=\"" + path + "\""));
+            }
+        } finally {
+            Files.deleteIfExists(dom);
+        }
     }
 
     @Test

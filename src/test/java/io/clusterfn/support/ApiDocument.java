@@ -24,9 +24,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -112,6 +116,42 @@ public final class ApiDocument {
             byte[] responseBody) {
         String label() {
             return method.toUpperCase(Locale.ROOT) + " " + path;
+        }
+    }
+
+    /** An exchange made with {@code java.net.http} (for tests that do not use rest-assured). */
+    public static Exchange exchange(String method, URI uri, Map<String, String> requestHeaders, String body,
+            HttpResponse<String> answer) {
+        Map<String, String> sent = new LinkedHashMap<>();
+        requestHeaders.forEach((name, value) -> sent.put(name.toLowerCase(Locale.ROOT), value));
+        Map<String, String> received = new LinkedHashMap<>();
+        answer.headers().map().forEach((name, values) -> received.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+        return new Exchange(method, uri.getRawPath() == null ? "" : decode(uri.getRawPath()), query(uri.getRawQuery()),
+                sent, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), answer.statusCode(), received,
+                answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A raw query string as names and their values, decoded. */
+    static Map<String, List<String>> query(String raw) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            query.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+        return query;
+    }
+
+    private static String decode(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // A malformed escape is sent as it is; the document judges the text.
+            return raw;
         }
     }
 

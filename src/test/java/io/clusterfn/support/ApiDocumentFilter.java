@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,22 +86,8 @@ public final class ApiDocumentFilter implements OrderedFilter {
         for (Header h : response.getHeaders()) {
             responseHeaders.put(h.getName().toLowerCase(Locale.ROOT), h.getValue());
         }
-        return new ApiDocument.Exchange(request.getMethod(), uri.getPath(), query(uri.getRawQuery()), requestHeaders,
+        return new ApiDocument.Exchange(request.getMethod(), uri.getPath(), ApiDocument.query(uri.getRawQuery()), requestHeaders,
                 bytes(request.getBody()), response.getStatusCode(), responseHeaders, response.asByteArray());
-    }
-
-    private static Map<String, List<String>> query(String raw) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return query;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            query.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-        }
-        return query;
     }
 
     private static byte[] bytes(Object body) {

@@ -79,6 +79,8 @@ class ApiDocumentTest {
         assertEquals(List.of(), document.check(post("/credit", WITH_TOKEN, max, 400, JSON,
                 error("INVALID_INPUT", "{\"field\":\"amount\"}"))));
         assertProblem("/amount", document.check(post("/credit", WITH_TOKEN, max.replace("\"1", "\"2"), 200, JSON, CREDITED)));
+        assertProblem("transferId", document.check(post("/credit", WITH_TOKEN,
+                "{\"account\":\"alice\",\"amount\":\"5\",\"transferId\":\"\u2028 \"}", 200, JSON, CREDITED)));
         assertProblem("account", document.check(post("/credit", WITH_TOKEN,
                 "{\"account\":\"alice\\n\",\"amount\":\"5\",\"transferId\":\"t-1\"}", 200, JSON, CREDITED)));
     }
@@ -112,7 +114,10 @@ class ApiDocumentTest {
         assertProblem("not a path", document.check(post("/mint", WITH_TOKEN, "{}", 200, JSON, "{}")));
         assertEquals(List.of(), document.check(post("/mint", WITH_TOKEN, "{}", 404, JSON, error("NOT_FOUND", "{}"))));
         assertProblem("not a method", document.check(get("/credit", Map.of(), 200, CREDITED)));
-        assertEquals(List.of(), document.check(get("/credit", Map.of(), 405, error("METHOD_NOT_ALLOWED", "{}"))));
+        String notAllowed = error("METHOD_NOT_ALLOWED", "{\"allowed\":\"POST\"}");
+        assertEquals(List.of(), document.check(new ApiDocument.Exchange("GET", "/credit", Map.of(), Map.of(), new byte[0],
+                405, Map.of("content-type", "application/json", "allow", "POST"), bytes(notAllowed))));
+        assertProblem("Allow", document.check(get("/credit", Map.of(), 405, notAllowed)));
         assertProblem("NOT_FOUND", document.check(get("/credit", Map.of(), 404, error("NOT_FOUND", "{}"))));
     }
 
