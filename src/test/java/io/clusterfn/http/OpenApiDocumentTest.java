@@ -36,6 +36,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The API reference is served as written, with Swagger UI, and describes exactly the functions
@@ -102,10 +103,18 @@ class OpenApiDocumentTest extends FunctionTest {
 
     @Test
     void swaggerUiRendersEveryDocumentedPathInABrowser() throws Exception {
-        Optional<Path> chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
-                .filter(Files::isExecutable).findFirst();
-        Assumptions.assumeTrue(chromium.isPresent(), "no Chromium on the PATH");
+        // The same browser and the same switches as the dashboard's browser tests.
+        Optional<Path> chromium = Optional.ofNullable(System.getenv("CLUSTERFN_CHROMIUM")).map(Path::of)
+                .or(() -> Stream.of("chromium", "chromium-browser", "google-chrome")
+                        .flatMap(name -> Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(dir -> Path.of(dir, name)))
+                        .filter(Files::isExecutable).findFirst());
+        if (chromium.isEmpty()) {
+            String missing = "no chromium (CLUSTERFN_CHROMIUM or PATH) to render Swagger UI";
+            if ("required".equalsIgnoreCase(System.getenv("CLUSTERFN_BROWSER_TESTS"))) {
+                fail(missing + " (CLUSTERFN_BROWSER_TESTS=required)");
+            }
+            Assumptions.abort(missing);
+        }
         Path dom = Files.createTempFile("swagger-ui", ".html");
         try {
             Process browser = new ProcessBuilder(chromium.get().toString(), "--headless=new", "--no-sandbox", "--disable-gpu",

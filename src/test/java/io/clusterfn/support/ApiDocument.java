@@ -157,11 +157,11 @@ public final class ApiDocument {
 
     /**
      * What is wrong with an exchange, by the document; empty if nothing. The platform's own
-     * endpoints under {@code /q/} are not the API and are not judged.
+     * endpoints under {@code /q/} and the dashboard's static files are not the API and are not judged.
      */
     public List<String> check(Exchange e) {
         List<String> problems = new ArrayList<>();
-        if (e.path().startsWith("/q/")) {
+        if (e.path().startsWith("/q/") || isStaticFile(e.path())) {
             return problems;
         }
         JsonNode pathItem = root.path("paths").get(e.path());
@@ -186,6 +186,13 @@ public final class ApiDocument {
                     + String.join("\n    ", refusedRequest));
         }
         return problems;
+    }
+
+    /** A file the service serves from {@code META-INF/resources} ({@code /} is its {@code index.html}). */
+    private static boolean isStaticFile(String path) {
+        String file = path.equals("/") ? "/index.html" : path;
+        return !file.contains("..") && Thread.currentThread().getContextClassLoader()
+                .getResource("META-INF/resources" + file) != null;
     }
 
     private void checkUndocumented(Exchange e, String responsePointer, int expected, String what, List<String> problems) {
