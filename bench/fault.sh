@@ -62,13 +62,7 @@ fi
 
 # --- processes: every one this script starts is stopped on exit ---------------------------------
 pg_pid='' a_pid='' b_pid='' driver_pid='' watch_pid='' frozen=''
-stop() { # PID [seconds] [signal]: the signal (TERM), then SIGKILL after the grace period
-    local pid=$1 grace=${2:-20} sig=${3:-TERM} i
-    kill -"$sig" "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
+source bench/processes.sh
 pg_children() { ps -o pid= --ppid "$1" 2>/dev/null | tr -s ' \n' ' ' || true; }
 cleanup() {
     # a frozen store cannot shut down: let it run again first
@@ -88,16 +82,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    local p hex
-    while :; do
-        p=$((20000 + RANDOM % 30000))
-        hex=$(printf ':%04X' "$p")
-        awk -v h="$hex" 'NR > 1 && substr($2, length($2) - 4) == h {found = 1} END {exit found ? 0 : 1}' \
-            /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$p"; return; }
-    done
-}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 event() { # NAME: a fault event, with the time it happened
     local at
     at=$(now_ms)

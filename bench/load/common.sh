@@ -40,14 +40,8 @@ need_tools() { # TOOL...
 }
 
 # --- processes: every one started here is stopped on exit ------------------------------------------
+source bench/processes.sh
 pids=()
-stop() { # PID [seconds]: SIGTERM, then SIGKILL after the grace period
-    local pid=$1 grace=${2:-20} i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local i
     # the latest first: the applications, then the store
@@ -58,30 +52,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# A TCP port that no socket on this machine uses.
-free_port() {
-    local p hex
-    while :; do
-        p=$((20000 + RANDOM % 30000))
-        hex=$(printf ':%04X' "$p")
-        awk -v h="$hex" 'NR > 1 && substr($2, length($2) - 4) == h {found = 1} END {exit found ? 0 : 1}' \
-            /proc/net/tcp /proc/net/tcp6 2>/dev/null || { echo "$p"; return; }
-    done
-}
-
-# Waits until http://127.0.0.1:PORT/PATH answers 2xx while PID lives.
-wait_answer() { # PID PORT PATH TIMEOUT_S LOG
-    local pid=$1 port=$2 path=$3 deadline=$(($(date +%s) + $4)) log=$5
-    until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port$path"; do
-        if ! kill -0 "$pid" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
-            echo "no answer on $path from the process logging to $log:" >&2
-            tail -30 "$log" >&2
-            return 1
-        fi
-        sleep 0.05
-    done
-}
 
 # --- the JVM as the manifests run it ------------------------------------------------------------
 # deploy/functions/api-service.yaml runs the JVM image (src/main/docker/Dockerfile.jvm), whose

@@ -106,11 +106,9 @@ public class ClusterFunctions {
     @Read
     public Uni<Page<ClusterView>> clusters(ClustersQuery q) {
         String owner = q.owner() == null ? null : Fields.account("owner", q.owner());
-        if (q.status() != null && !Cluster.ACTIVE.equals(q.status()) && !Cluster.SUSPENDED.equals(q.status())) {
-            throw ApiException.invalidInput("status", "must be ACTIVE or SUSPENDED");
-        }
+        String status = Fields.oneOf("status", q.status(), Cluster.ACTIVE, Cluster.SUSPENDED);
         int limit = Page.limit(q.limit());
-        return service.list(owner, q.publicGood(), q.status(), Page.after(q.cursor(), Fields::isHexId), limit);
+        return service.list(owner, q.publicGood(), status, Page.after(q.cursor(), Fields::isHexId), limit);
     }
 
     /** Worker ids, lower-cased; each may be listed once. */

@@ -1,6 +1,5 @@
 package io.clusterfn.contract;
 
-import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.IdQuery;
@@ -62,10 +61,8 @@ public class ContractFunctions {
     public Uni<Page<ContractView>> contracts(ContractsQuery q) {
         String cluster = q.cluster() == null ? null : Fields.hexId("cluster", q.cluster());
         String deployer = q.deployer() == null ? null : Fields.account("deployer", q.deployer());
-        if (q.status() != null && !Contract.DEPLOYED.equals(q.status()) && !Contract.UNDEPLOYED.equals(q.status())) {
-            throw ApiException.invalidInput("status", "must be DEPLOYED or UNDEPLOYED");
-        }
+        String status = Fields.oneOf("status", q.status(), Contract.DEPLOYED, Contract.UNDEPLOYED);
         int limit = Page.limit(q.limit());
-        return service.list(cluster, deployer, q.status(), Page.after(q.cursor(), Fields::isHexId), limit);
+        return service.list(cluster, deployer, status, Page.after(q.cursor(), Fields::isHexId), limit);
     }
 }

@@ -1,5 +1,6 @@
 package io.clusterfn.http;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -78,6 +79,16 @@ public final class Fields {
             }
         });
         return value;
+    }
+
+    /** An optional choice among named values (a listing's filter): the value, or null if absent. */
+    public static String oneOf(String field, String value, String... allowed) {
+        if (value == null || Arrays.asList(allowed).contains(value)) {
+            return value;
+        }
+        String last = allowed[allowed.length - 1];
+        String others = String.join(", ", Arrays.copyOf(allowed, allowed.length - 1));
+        throw ApiException.invalidInput(field, "must be " + (others.isEmpty() ? last : others + " or " + last));
     }
 
     public static <T> T require(String field, T value) {

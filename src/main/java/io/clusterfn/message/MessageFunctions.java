@@ -82,10 +82,7 @@ public class MessageFunctions {
     @Read
     public Uni<Page<MessageView>> messages(MessagesQuery q) {
         String contractId = Fields.hexId("contractId", q.contractId());
-        String direction = q.direction() == null ? "out" : q.direction();
-        if (!direction.equals("out") && !direction.equals("in")) {
-            throw ApiException.invalidInput("direction", "must be out or in");
-        }
+        String direction = q.direction() == null ? "out" : Fields.oneOf("direction", q.direction(), "out", "in");
         int limit = Page.limit(q.limit());
         String before = Page.after(q.cursor(), POSITION.asMatchPredicate());
         return service.history(contractId, direction.equals("out"), before == null ? null : Long.parseLong(before), limit);

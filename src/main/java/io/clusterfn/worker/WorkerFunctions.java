@@ -1,7 +1,6 @@
 package io.clusterfn.worker;
 
 import io.clusterfn.http.Amounts;
-import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
 import io.clusterfn.http.Fields;
 import io.clusterfn.http.Identity;
@@ -12,11 +11,9 @@ import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 import java.util.Map;
-import java.util.Set;
 
 /** {@code registerWorker}, {@code heartbeat} and {@code workers}. */
 public class WorkerFunctions {
-    private static final Set<String> STATUSES = Set.of(Worker.AVAILABLE, Worker.ASSIGNED, Worker.OFFLINE);
 
     private final WorkerService service;
     private final Identity identity;
@@ -63,11 +60,9 @@ public class WorkerFunctions {
     public Uni<Page<WorkerView>> workers(WorkersQuery q) {
         String operator = q.operator() == null ? null : Fields.account("operator", q.operator());
         String cluster = q.cluster() == null ? null : Fields.hexId("cluster", q.cluster());
-        if (q.status() != null && !STATUSES.contains(q.status())) {
-            throw ApiException.invalidInput("status", "must be AVAILABLE, ASSIGNED or OFFLINE");
-        }
+        String status = Fields.oneOf("status", q.status(), Worker.AVAILABLE, Worker.ASSIGNED, Worker.OFFLINE);
         int limit = Page.limit(q.limit());
         String after = Page.after(q.cursor(), Fields::isHexId);
-        return store.call(() -> service.list(operator, cluster, q.status(), after, limit));
+        return store.call(() -> service.list(operator, cluster, status, after, limit));
     }
 }
