@@ -91,17 +91,7 @@ event() { # NAME: a fault event, with the time it happened
     fi
 }
 ready() { curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$1/q/health/ready"; }
-wait_ready() { # PID PORT TIMEOUT_S LOG
-    local deadline=$(($(date +%s) + $3))
-    until ready "$2"; do
-        if ! kill -0 "$1" 2>/dev/null || [ "$(date +%s)" -gt "$deadline" ]; then
-            echo "the instance logging to $4 did not become ready:" >&2
-            tail -30 "$4" >&2
-            return 1
-        fi
-        sleep 0.1
-    done
-}
+wait_ready() { wait_answer "$1" "$2" /q/health/ready "$3" "$4"; } # PID PORT TIMEOUT_S LOG
 
 # --- build --------------------------------------------------------------------------------------
 rm -rf "$work" && mkdir -p "$logs" "$work/jwt" "$work/run" bench/results

@@ -172,7 +172,7 @@ public class Bench {
     }
 
     /**
-     * SPEC section 8: 16 sending clusters, each with a worker of bench-op and a contract, send to a
+     * Messages between clusters: 16 sending clusters, each with a worker of bench-op and a contract, send to a
      * contract in one receiving cluster that accepts ANY (16 channels of large capacity); its own
      * worker (also bench-op's) reads the inbox, which holds a full page of messages from the start.
      */

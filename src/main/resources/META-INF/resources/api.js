@@ -40,34 +40,18 @@ export async function read(fn, params = {}) {
     return body;
 }
 
-/** True when the service has no such function (an older service without an optional read). */
-export function isUnknownFunction(error) {
-    return error instanceof ApiError && error.status === 404 && error.code === 'NOT_FOUND';
-}
-
 export const cluster = (id) => read('cluster', { id });
 export const contract = (id) => read('contract', { id });
 export const clusters = (filter) => read('clusters', filter);
 
-/**
- * Every contract of a cluster with its deployer and code. Uses the `contracts` list where the
- * service has it; otherwise reads each deployed contract named in the cluster's stake view.
- */
+/** Every contract of a cluster (the first 2000) with its deployer and code, page by page. */
 export async function contractsOf(clusterView) {
-    try {
-        const items = [];
-        let cursor;
-        do {
-            const page = await read('contracts', { cluster: clusterView.id, limit: 500, cursor });
-            items.push(...page.items);
-            cursor = page.next;
-        } while (cursor && items.length < 2000);
-        return items;
-    } catch (e) {
-        if (!isUnknownFunction(e)) {
-            throw e;
-        }
-    }
-    const ids = ((clusterView.stake && clusterView.stake.contracts) || []).map((c) => c.contractId);
-    return Promise.all(ids.map((id) => contract(id)));
+    const items = [];
+    let cursor;
+    do {
+        const page = await read('contracts', { cluster: clusterView.id, limit: 500, cursor });
+        items.push(...page.items);
+        cursor = page.next;
+    } while (cursor && items.length < 2000);
+    return items;
 }

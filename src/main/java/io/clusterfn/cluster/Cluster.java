@@ -42,8 +42,4 @@ public class Cluster {
     public int contractsDeployed;
     @Column(name = "created_at")
     public OffsetDateTime createdAt;
-
-    public boolean isActive() {
-        return ACTIVE.equals(status);
-    }
 }

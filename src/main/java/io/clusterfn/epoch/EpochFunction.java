@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -68,7 +69,7 @@ public class EpochFunction {
     }
 
     private long target(EpochTrigger trigger, HttpServerRequest http) {
-        String contentType = String.valueOf(http.getHeader("Content-Type"));
+        String contentType = String.valueOf(http.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
         Long epoch;
         String time;
         if (contentType.startsWith("application/cloudevents+json")) {
@@ -116,6 +117,9 @@ public class EpochFunction {
                 return clock.epochOf(Instant.parse(time));
             } catch (DateTimeParseException e) {
                 throw ApiException.invalidInput(prefixOf(http) + "time", "must be an RFC 3339 timestamp");
+            } catch (ArithmeticException e) {
+                // further from genesis than a count of milliseconds can say
+                throw ApiException.invalidInput(prefixOf(http) + "time", "is too far from the epochs' start");
             }
         }
         return clock.current();

@@ -53,11 +53,6 @@ public class SchemaMigration implements HealthCheck {
         this.waiting = enabled ? "not attempted yet" : null;
     }
 
-    /** True once the schema is migrated, or when this instance does not migrate it. */
-    public boolean migrated() {
-        return waiting == null;
-    }
-
     void start(@Observes StartupEvent event) {
         if (!enabled || attempt(1, FIRST_DELAY)) {
             return;

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * ({@link ApiException}) pass through unchanged; anything else is a bug.
  *
  * <p>Hot paths use the reactive client directly: a read is one prepared statement, a change one
- * {@link Tx}. Rarely used changes go through Hibernate Reactive Panache ({@link #call(Supplier)}).
+ * {@link Tx}. Changes of whole entities off the deployers' path (configuring a cluster, a worker's
+ * registration and heartbeat) go through Hibernate Reactive Panache ({@link #call(Supplier)}).
  */
 @ApplicationScoped
 public class Store {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one way money moves: a {@link Posting} applied in the transaction of the change it pays
- * for. Every balance changes only here, so the sum of all balances stays zero, and every
- * movement is recorded with its reason.
+ * The one way a change moves money: a {@link Posting} applied in the transaction of the change it
+ * pays for, so the sum of all balances stays zero, and every movement is recorded with its reason.
+ * Rent is the one exception: epoch settlement moves it for all clusters at once in one set-based
+ * statement ({@code EpochService}), under the same rules (recorded, escrow to operators).
  *
  * <p>Locks are always taken in one order, so transfers never deadlock: a change first locks its
  * own rows (cluster, worker, contract, stake), then with {@link #lock} the accounts it touches in

@@ -11,6 +11,7 @@ import io.quarkus.funqy.Funq;
 import io.smallrye.mutiny.Uni;
 
 import java.math.BigInteger;
+import java.util.Map;
 
 /** {@code credit} and {@code balance}. */
 public class LedgerFunctions {
@@ -53,7 +54,8 @@ public class LedgerFunctions {
         Caller caller = identity.authenticated();
         String account = query.account() == null ? caller.account() : Fields.account("account", query.account());
         if (!account.equals(caller.account()) && !caller.hasRole(Caller.ADMIN)) {
-            throw new ApiException(ErrorCode.ACCESS_DENIED, "only the account itself or an admin may read a balance");
+            throw new ApiException(ErrorCode.ACCESS_DENIED, "only the account itself or an admin may read a balance",
+                    Map.of("rule", "account"));
         }
         return service.balance(account).map(b -> new BalanceAnswer(b.account(), Amounts.format(b.free()),
                 Amounts.format(b.staked()), Amounts.format(b.deposits()), Amounts.format(b.escrow())));

@@ -17,17 +17,15 @@ public class MessageFunctions {
     private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** Standard base64 with its padding, nothing else. */
     private static final Pattern BASE64 = Pattern.compile("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?");
-    private static final Pattern POSITION = Pattern.compile("[0-9]{1,19}");
+    private static final Pattern POSITION = Pattern.compile("[0-9]{1,18}");
     private static final int DEFAULT_INBOX = 100;
 
     private final MessageService service;
     private final Identity identity;
-    private final MessageMetrics metrics;
 
-    public MessageFunctions(MessageService service, Identity identity, MessageMetrics metrics) {
+    public MessageFunctions(MessageService service, Identity identity) {
         this.service = service;
         this.identity = identity;
-        this.metrics = metrics;
     }
 
     public record SendInput(String workerId, String from, String to, String nonce, String payload) {
@@ -48,7 +46,7 @@ public class MessageFunctions {
             throw ApiException.invalidInput("payload", "must be standard base64 with padding");
         }
         return service.send(new MessageService.Send(caller.account(), workerId, from, to, nonce,
-                Base64.getDecoder().decode(payload))).invoke(metrics::sent);
+                Base64.getDecoder().decode(payload)));
     }
 
     public record InboxQuery(String workerId, Long limit) {
@@ -72,7 +70,7 @@ public class MessageFunctions {
         String workerId = Fields.hexId("workerId", in.workerId());
         String fromCluster = Fields.hexId("fromCluster", in.fromCluster());
         long upTo = Fields.count("upTo", in.upTo(), 0, Long.MAX_VALUE);
-        return service.ack(workerId, caller.account(), fromCluster, upTo).invoke(metrics::acknowledged);
+        return service.ack(workerId, caller.account(), fromCluster, upTo);
     }
 
     public record MessagesQuery(String contractId, String direction, Long limit, String cursor) {

@@ -51,6 +51,7 @@ public class MessageService {
             SELECT id, status, messaging::text, treasury FROM cluster
             WHERE id = (SELECT cluster_id FROM contract WHERE id = $1) FOR SHARE
             """;
+    /** The worker that sends or acknowledges (its operator, status and cluster), kept while the change commits. */
     private static final String WORKER = "SELECT operator, status, cluster_id FROM worker WHERE id = $1 FOR SHARE";
     private static final String CONTRACTS = """
             SELECT id, status, cluster_id, deployer FROM contract WHERE id IN ($1, $2) ORDER BY id FOR SHARE
@@ -98,7 +99,6 @@ public class MessageService {
             ORDER BY m.from_cluster, m.seq
             """;
 
-    private static final String ACK_WORKER = "SELECT operator, status, cluster_id FROM worker WHERE id = $1 FOR SHARE";
     private static final String LOCK_ACKED_CHANNEL = """
             SELECT last_seq, delivered_seq FROM channel
             WHERE from_cluster = $2 AND to_cluster = (SELECT cluster_id FROM worker WHERE id = $1) FOR UPDATE
@@ -124,10 +124,12 @@ public class MessageService {
 
     private final Store store;
     private final ObjectMapper json;
+    private final MessageMetrics metrics;
 
-    public MessageService(Store store, ObjectMapper json) {
+    public MessageService(Store store, ObjectMapper json, MessageMetrics metrics) {
         this.store = store;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /** A send as asked: the payload decoded. */
@@ -137,7 +139,7 @@ public class MessageService {
         }
     }
 
-    /** The checks of SPEC order; then, in the second round trip, the message queued and the fee paid, COMMIT. */
+    /** The checks in the order the API reference gives them; then, in the second round trip, the message queued and the fee paid, COMMIT. */
     public Uni<MessageView> send(Send s) {
         Tuple pair = Tuple.of(s.from(), s.to());
         return store.transaction(tx -> tx.query(new Tx.Statement(RECEIVER, Tuple.of(s.to())),
@@ -212,7 +214,8 @@ public class MessageService {
                                             Buffer.buffer(Ids.sha256(s.payload())), now))),
                                     new Tx.Statement(TAKE_SEQ, Tuple.of(fromCluster, toCluster, seq)),
                                     Ledger.apply(posting))
-                            .map(done -> sent);
+                            .map(done -> sent)
+                            .invoke(metrics::sent); // only a newly queued message: a repeat answered above
                 }));
     }
 
@@ -258,7 +261,7 @@ public class MessageService {
 
     /** Marks a channel's messages up to {@code upTo} delivered; a lower mark than before changes nothing. */
     public Uni<Acknowledged> ack(String workerId, String caller, String fromCluster, long upTo) {
-        return store.transaction(tx -> tx.query(new Tx.Statement(ACK_WORKER, Tuple.of(workerId)),
+        return store.transaction(tx -> tx.query(new Tx.Statement(WORKER, Tuple.of(workerId)),
                         new Tx.Statement(LOCK_ACKED_CHANNEL, Tuple.of(workerId, fromCluster)))
                 .chain(rows -> {
                     Row worker = first(rows.get(0));
@@ -278,7 +281,8 @@ public class MessageService {
                                     new Tx.Statement(DELIVER, Tuple.of(fromCluster, toCluster, delivered, upTo,
                                             Times.now())),
                                     new Tx.Statement(ACKNOWLEDGE, Tuple.of(fromCluster, toCluster, upTo)))
-                            .map(done -> new Acknowledged(fromCluster, toCluster, lastSeq, upTo, lastSeq - upTo, upTo - delivered));
+                            .map(done -> new Acknowledged(fromCluster, toCluster, lastSeq, upTo, lastSeq - upTo, upTo - delivered))
+                            .invoke(metrics::acknowledged);
                 }));
     }
 

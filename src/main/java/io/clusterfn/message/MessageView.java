@@ -11,5 +11,4 @@ public record MessageView(String id, String from, String to, String fromCluster,
         String nonce, int size, String fee, String status, OffsetDateTime sentAt, OffsetDateTime deliveredAt,
         String payload) {
     public static final String QUEUED = "QUEUED";
-    public static final String DELIVERED = "DELIVERED";
 }

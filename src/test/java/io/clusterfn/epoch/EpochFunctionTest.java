@@ -202,6 +202,8 @@ class EpochFunctionTest {
         // A binary-mode attribute is a header: the refusal names it.
         binaryEvent(UUID.randomUUID().toString(), null).header("ce-time", "yesterday").body("{}").post("/epoch").then()
                 .statusCode(400).body("details.field", equalTo("ce-time"));
+        binaryEvent(UUID.randomUUID().toString(), null).header("ce-time", "+300000000-01-01T00:00:00Z").body("{}").post("/epoch").then()
+                .statusCode(400).body("details.field", equalTo("ce-time"));
         assertEquals(last + 2, lastSettled());
     }
 

@@ -100,7 +100,7 @@ class LedgerFunctionsTest extends FunctionTest {
         Api.as(alice).post("balance", Map.of()).statusCode(200).body("free", equalTo("42"));
         ADMIN.get("balance", Map.of("account", alice)).statusCode(200).body("free", equalTo("42"));
         Api.as(Fixtures.account("mallory")).get("balance", Map.of("account", alice)).statusCode(403)
-                .body("error", equalTo("ACCESS_DENIED"));
+                .body("error", equalTo("ACCESS_DENIED")).body("details.rule", equalTo("account"));
         Api.anonymous().get("balance", Map.of("account", alice)).statusCode(401).body("error", equalTo("UNAUTHENTICATED"));
         ADMIN.get("balance", Map.of("account", Fixtures.account("nobody"))).statusCode(404)
                 .body("error", equalTo("ACCOUNT_NOT_FOUND"));

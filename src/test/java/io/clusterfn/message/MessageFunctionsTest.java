@@ -284,6 +284,10 @@ class MessageFunctionsTest extends FunctionTest {
                 .body("details.field", equalTo("direction"));
         Api.anonymous().get("messages", Map.of("contractId", w.a(), "cursor", "bm9wZQ")).statusCode(400)
                 .body("details.field", equalTo("cursor"));
+        // a position past any sequence number the store can hold
+        String beyond = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("after:9999999999999999999".getBytes());
+        Api.anonymous().get("messages", Map.of("contractId", w.a(), "cursor", beyond)).statusCode(400)
+                .body("details.field", equalTo("cursor"));
         Api.anonymous().get("messages", Map.of("contractId", Fixtures.hex64())).statusCode(404)
                 .body("error", equalTo("CONTRACT_NOT_FOUND"));
         Api.as(w.operatorA()).post("send", Map.of("workerId", w.workerA(), "from", w.a(), "to", w.b(), "nonce", "n"))
