@@ -421,6 +421,10 @@ public class FaultCheck {
             }
             for (String inst : List.of("A", "B")) {
                 Long r = w.recovered.get(inst);
+                if (startingAt(inst, w.start)) {
+                    System.out.println("    " + inst + " was still starting when the store went away: its start is judged by the SIGKILL window");
+                    continue;
+                }
                 if (w.back == null) {
                     fail(inst + " recovered after " + shortName(w) + ": the store never came back");
                     continue;
@@ -435,6 +439,17 @@ public class FaultCheck {
                 freeze(w, limit);
             }
         }
+    }
+
+    /**
+     * Whether the instance was still starting (launched again after its SIGKILL, not yet ready) at
+     * that time: a store fault then hits its start, not a serving instance, and the 5 s limits for
+     * a serving instance do not apply to it.
+     */
+    boolean startingAt(String inst, long at) {
+        Long launched = events.get(inst.toLowerCase(java.util.Locale.ROOT) + "-started");
+        Long ready = events.get(inst.toLowerCase(java.util.Locale.ROOT) + "-ready");
+        return launched != null && launched <= at && (ready == null || ready > at);
     }
 
     /** A frozen store: the first 503 within 5 s, and no request left hanging longer than that. */
@@ -494,6 +509,10 @@ public class FaultCheck {
             }
             boolean isFreeze = w.name.startsWith("store freeze");
             for (String inst : List.of("A", "B")) {
+                if (startingAt(inst, w.start)) {
+                    System.out.println("  " + inst + " in " + shortName(w) + ": still starting (judged by its start)");
+                    continue;
+                }
                 Poll down = polls.stream().filter(p -> p.inst.equals(inst) && p.start >= w.start && p.state.equals("DOWN"))
                         .findFirst().orElse(null);
                 Poll notUp = polls.stream().filter(p -> p.inst.equals(inst) && p.start >= w.start && !p.state.equals("UP"))

@@ -1,13 +1,13 @@
 package io.clusterfn.http;
 
+import com.fasterxml.jackson.core.JacksonException;
 import io.netty.channel.ConnectTimeoutException;
 import io.smallrye.mutiny.CompositeException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,8 +36,9 @@ public final class StoreFailures {
     /** The store cannot serve right now: unreachable, going down, out of resources, or too slow. */
     public static boolean isUnavailable(Throwable failure) {
         return any(failure, t -> t instanceof StoreTimeoutException
-                || t instanceof SocketException // refused, reset, unreachable
-                || t instanceof ClosedChannelException
+                // the connection to the store: refused, reset, unreachable, closed, a broken pipe
+                // (JSON is not I/O here, though Jackson's exceptions are IOExceptions)
+                || t instanceof IOException && !(t instanceof JacksonException)
                 || t instanceof ConnectTimeoutException
                 || t instanceof ClosedConnectionException
                 // The SQL client fails commands on a connection that is no longer usable this way.
