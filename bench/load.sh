@@ -269,6 +269,26 @@ if wanted inbox; then
 fi
 
 echo "writes:"
+# The writes that answer with a cluster's figures (stake, fundCluster) or touch no cluster run
+# first; deploy and undeploy, which grow and shrink the clusters they use, run last, so that
+# every write meets the world as seeded.
+# stake: each request changes the stake: it alternates between two amounts per contract, and the
+# measured run uses other amounts than the warm-up, so that its first visit changes it too.
+wanted stake && http_target stake "$app_port" write method=POST path=/stake list="$s/stake.tsv" 'auth={2}' \
+    'body={"contractId":"{1}","amount":"{alt}"}' alt=2000000000000,3000000000000 alt_measured=4000000000000,5000000000000
+wanted fundCluster && http_target fundCluster "$app_port" write method=POST path=/fundCluster list="$s/fund.tsv" 'auth={2}' \
+    'body={"clusterId":"{1}","amount":"1000"}'
+wanted credit && http_target credit "$app_port" write method=POST path=/credit list="$s/credit.tsv" 'auth={2}' \
+    'body={"account":"{1}","amount":"1000","transferId":"{n}"}'
+if wanted send; then
+    if [ "$messaging" = present ]; then
+        http_target send "$app_port" write method=POST path=/send list="$s/send.tsv" 'auth={4}' \
+            'body={"workerId":"{1}","from":"{2}","to":"{3}","nonce":"{n}","payload":"aGVsbG8gZnJvbSB0aGUgbG9hZCBiZW5jaG1hcms="}'
+    else
+        record send label=send kind=write na=1
+    fi
+fi
+
 wanted deploy && http_target deploy "$app_port" write method=POST path=/deploy list="$s/deploy.tsv" 'auth={2}' \
     'body={"clusterId":"{1}","codeHash":"0x00000000000000000000000000000000000000000000000000000000000000aa","codeSize":100,"salt":"{n}"}'
 if wanted undeploy; then
@@ -292,23 +312,6 @@ if wanted undeploy; then
     http_target undeploy "$app_port" write method=POST path=/undeploy list="$s/undeploy.tsv" once=1 'auth={2}' \
         'body={"contractId":"{1}"}'
 fi
-# stake: each request changes the stake: it alternates between two amounts per contract, and the
-# measured run uses other amounts than the warm-up, so that its first visit changes it too.
-wanted stake && http_target stake "$app_port" write method=POST path=/stake list="$s/stake.tsv" 'auth={2}' \
-    'body={"contractId":"{1}","amount":"{alt}"}' alt=2000000000000,3000000000000 alt_measured=4000000000000,5000000000000
-wanted fundCluster && http_target fundCluster "$app_port" write method=POST path=/fundCluster list="$s/fund.tsv" 'auth={2}' \
-    'body={"clusterId":"{1}","amount":"1000"}'
-wanted credit && http_target credit "$app_port" write method=POST path=/credit list="$s/credit.tsv" 'auth={2}' \
-    'body={"account":"{1}","amount":"1000","transferId":"{n}"}'
-if wanted send; then
-    if [ "$messaging" = present ]; then
-        http_target send "$app_port" write method=POST path=/send list="$s/send.tsv" 'auth={4}' \
-            'body={"workerId":"{1}","from":"{2}","to":"{3}","nonce":"{n}","payload":"aGVsbG8gZnJvbSB0aGUgbG9hZCBiZW5jaG1hcms="}'
-    else
-        record send label=send kind=write na=1
-    fi
-fi
-
 echo "floors, second round:"
 floors 2
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -38,12 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class FunctionRoute {
     private final ObjectMapper json;
+    /** The same mapper with the Text rule, for what callers send (the store's JSON was checked when written). */
+    private final ObjectMapper inputJson;
     private final CurrentIdentityAssociation identities;
     private final CurrentVertxRequest currentRequest;
     private final Map<String, Function> functions = new ConcurrentHashMap<>();
 
     public FunctionRoute(ObjectMapper json, CurrentIdentityAssociation identities, CurrentVertxRequest currentRequest) {
         this.json = json;
+        this.inputJson = json.copy().registerModule(Text.module());
         this.identities = identities;
         this.currentRequest = currentRequest;
     }
@@ -73,7 +76,7 @@ public class FunctionRoute {
             return null;
         }
         Function function = new Function(invoker, invoker.getMethod().isAnnotationPresent(Read.class),
-                invoker.hasInput() ? new Inputs(invoker.getName(), invoker.getInputType(), json) : null,
+                invoker.hasInput() ? new Inputs(invoker.getName(), invoker.getInputType(), inputJson) : null,
                 json.writerFor(json.constructType(invoker.getOutputType())));
         functions.put(name, function);
         return function;

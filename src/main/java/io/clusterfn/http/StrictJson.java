@@ -10,8 +10,8 @@ import jakarta.inject.Singleton;
 
 /**
  * Inputs are read strictly: an amount must be a JSON string and a count a JSON integer, never
- * one silently turned into the other; unknown fields are refused so a typo is not ignored; every
- * string follows the Text rule.
+ * one silently turned into the other; unknown fields are refused so a typo is not ignored. The
+ * Text rule is added where inputs are read ({@link FunctionRoute}).
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
@@ -29,6 +29,5 @@ public class StrictJson implements ObjectMapperCustomizer {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-        mapper.registerModule(Text.module());
     }
 }
