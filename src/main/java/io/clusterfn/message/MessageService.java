@@ -88,11 +88,13 @@ public class MessageService {
 
     /** A worker's inbox, in one statement: the worker, what is queued for its cluster, the first messages with payloads. */
     private static final String INBOX = """
-            SELECT w.operator, w.status, w.cluster_id,
-                   (SELECT coalesce(sum(last_seq - delivered_seq), 0) FROM channel WHERE to_cluster = w.cluster_id),
+            SELECT w.operator, w.status, w.cluster_id, q.queued,
                    """ + MESSAGE + """
             , m.payload
-            FROM worker w LEFT JOIN LATERAL (
+            FROM worker w
+            CROSS JOIN LATERAL (SELECT coalesce(sum(last_seq - delivered_seq), 0) AS queued FROM channel
+                                WHERE to_cluster = w.cluster_id) q -- once, not once per message
+            LEFT JOIN LATERAL (
                 SELECT * FROM message WHERE to_cluster = w.cluster_id AND status = 'QUEUED'
                 ORDER BY from_cluster, seq LIMIT $2) m ON true
             WHERE w.id = $1
