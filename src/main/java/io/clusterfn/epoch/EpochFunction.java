@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.Caller;
+import io.clusterfn.http.FunctionRoute;
 import io.clusterfn.http.Identity;
 import io.clusterfn.http.Metrics;
 import io.clusterfn.http.Text;
@@ -15,7 +16,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -69,10 +69,9 @@ public class EpochFunction {
     }
 
     private long target(EpochTrigger trigger, HttpServerRequest http) {
-        String contentType = String.valueOf(http.getHeader("Content-Type")).toLowerCase(Locale.ROOT);
         Long epoch;
         String time;
-        if (contentType.startsWith("application/cloudevents+json")) {
+        if (FunctionRoute.mediaType(http.getHeader("Content-Type")).equals("application/cloudevents+json")) {
             requireEvent(trigger.specversion(), trigger.id(), trigger.source(), trigger.type(), "");
             if (trigger.epoch() != null) {
                 throw ApiException.invalidInput("epoch", "goes in the event's data");

@@ -124,12 +124,17 @@ public class FunctionRoute {
 
     /** application/json, or a JSON-based type such as application/cloudevents+json, with any parameters. */
     private static boolean declaredJson(String contentType) {
+        String type = mediaType(contentType);
+        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    }
+
+    /** A Content-Type header's media type, lower-cased and without parameters; empty without a header. */
+    public static String mediaType(String contentType) {
         if (contentType == null) {
-            return false;
+            return "";
         }
         int end = contentType.indexOf(';');
-        String type = (end < 0 ? contentType : contentType.substring(0, end)).trim().toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+        return (end < 0 ? contentType : contentType.substring(0, end)).trim().toLowerCase(Locale.ROOT);
     }
 
     private void invoke(RoutingContext ctx, Function function, Object input) {
