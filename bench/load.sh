@@ -180,14 +180,14 @@ http_target() { # NAME PORT KIND(floor|read|write) [extra conf...]
     fi
 }
 
-pgbench_target() { # NAME [pgbench options]
-    local name=$1 label=${1%%#*}; shift
+pgbench_target() { # NAME DB [pgbench options]
+    local name=$1 db=$2 label=${1%%#*}; shift 2
     echo "  $label: warm-up ${WARMUP}s..."
-    pgbench -c "$CONNECTIONS" -j "$THREADS" -T "$WARMUP" "$@" pgbench >"$work/runs/$name-w.out" 2>&1 ||
+    pgbench -c "$CONNECTIONS" -j "$THREADS" -T "$WARMUP" "$@" "$db" >"$work/runs/$name-w.out" 2>&1 ||
         { cat "$work/runs/$name-w.out" >&2; exit 1; }
     stats_reset
     rm -f "$work/pgbench/$name".*
-    pgbench -n -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" -l --log-prefix="$work/pgbench/$name" "$@" pgbench \
+    pgbench -n -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" -l --log-prefix="$work/pgbench/$name" "$@" "$db" \
         >"$work/runs/$name.out" 2>&1 || { cat "$work/runs/$name.out" >&2; exit 1; }
     local out=$work/runs/$name.out tps requests failed lat stmts
     tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out" | head -1)
@@ -196,11 +196,20 @@ pgbench_target() { # NAME [pgbench options]
     # per-transaction latencies (microseconds, third column of pgbench's log)
     lat=$(cat "$work/pgbench/$name".* | awk '{print $3}' | sort -n |
         awk '{v[NR] = $1} END {i50 = int(NR * 0.5 + 0.999); i99 = int(NR * 0.99 + 0.999); printf "%.2f %.2f", v[i50] / 1000, v[i99] / 1000}')
-    stmts=$(statements pgbench)
-    statement_list pgbench "$requests" >"$work/runs/$name.statements"
+    stmts=$(statements "$db")
+    statement_list "$db" "$requests" >"$work/runs/$name.statements"
     record "$name" label="$label" kind=floor rps="$tps" p50="${lat% *}" p99="${lat#* }" requests="$requests" \
         non2xx="${failed:-0}" socket=0 statuses="-" exhausted=0 stmts="$(awk -v s="$stmts" -v r="$requests" 'BEGIN {printf "%.2f", s / r}')"
     printf '    %s tps, p50 %s ms, p99 %s ms\n' "$tps" "${lat% *}" "${lat#* }"
+}
+
+# The store alone: pgbench running the very statement a read sends (read from the built jar, with
+# the parameters of the measured run) at the same concurrency. Nothing in front of the store can
+# serve that read faster than this.
+store_target() { # NAME CLASS#FIELD PARAM...
+    local name=$1 field=$2; shift 2
+    "$java17" bench/load/Statement.java target/quarkus-app "$field" "$@" >"$work/conf/$name.sql"
+    pgbench_target "$name" postgres -n -M prepared -f "$work/conf/$name.sql"
 }
 
 # JFR samples: the share of samples whose stack passes through each layer, and the hottest leaves.
@@ -232,8 +241,8 @@ profile_summary() { # FILE TARGET
 floors() { # ROUND
     http_target "hello#$1" "$point_port" floor method=GET path=/hello
     http_target "point#$1" "$point_port" floor method=GET path=/point
-    pgbench_target "pgbench-S#$1" -S
-    pgbench_target "tpcb-like#$1"
+    pgbench_target "pgbench-S#$1" pgbench -S
+    pgbench_target "tpcb-like#$1" pgbench
 }
 wanted() { [[ " $TARGETS " == *" $1 "* ]]; }
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -259,10 +268,14 @@ wanted access && http_target access "$app_port" read method=POST path=/access li
 wanted cluster && http_target cluster "$app_port" read method=GET list="$s/clusters.tsv" 'path=/cluster?id={1}'
 wanted contract && http_target contract "$app_port" read method=GET list="$s/contract.tsv" 'path=/contract?id={1}'
 wanted balance && http_target balance "$app_port" read method=GET list="$s/balance.tsv" 'path=/balance?account={1}' 'auth={2}'
-wanted clusters && http_target clusters "$app_port" read method=GET 'path=/clusters?limit=50'
+if wanted clusters; then
+    http_target clusters "$app_port" read method=GET 'path=/clusters?limit=50'
+    store_target clusters-store 'io.clusterfn.cluster.ClusterQueries#PAGE' '' null null null 51
+fi
 if wanted inbox; then
     if [ "$messaging" = present ]; then
         http_target inbox "$app_port" read method=GET list="$s/inbox.tsv" 'path=/inbox?workerId={1}&limit=100' 'auth={2}'
+        store_target inbox-store 'io.clusterfn.message.MessageService#INBOX' "$(head -1 "$s/inbox.tsv" | cut -f1)" 100
     else
         record inbox label=inbox kind=read na=1
     fi
@@ -352,9 +365,10 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     for r in 1 2; do for n in hello point pgbench-S tpcb-like; do row "$n#$r" ""; done; done
     printf '  point (mean of both rounds) %.0f rps; tpcb-like %.0f tps\n' "$point_rps" "$tpcb_tps"
     echo "reads (ratio to point):"
-    for n in access cluster contract balance clusters inbox; do
+    for n in access cluster contract balance clusters clusters-store inbox inbox-store; do
         [ -f "$work/runs/$n.result" ] && row "$n" "$point_rps"
     done
+    echo "  (NAME-store: the store alone running that read's statement with pgbench, its ceiling)"
     echo "writes (ratio to tpcb-like):"
     for n in deploy stake undeploy fundCluster credit send; do
         [ -f "$work/runs/$n.result" ] && row "$n" "$tpcb_tps"
@@ -382,7 +396,7 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     done
     echo
     echo "statements per call, by statement (measured runs):"
-    for n in point#1 tpcb-like#1 access cluster contract balance clusters inbox deploy stake undeploy fundCluster credit send; do
+    for n in point#1 tpcb-like#1 access cluster contract balance clusters clusters-store inbox inbox-store deploy stake undeploy fundCluster credit send; do
         [ -f "$work/runs/$n.statements" ] || continue
         echo "  $n:"
         sed 's/^/    /' "$work/runs/$n.statements"

@@ -1,20 +1,12 @@
 package io.clusterfn.cluster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.clusterfn.access.Permission;
-import io.clusterfn.access.Pricing;
-import io.clusterfn.access.Quota;
 import io.clusterfn.http.Amounts;
-import io.clusterfn.message.Messaging;
 import io.clusterfn.stake.ClusterStake;
-import io.clusterfn.worker.Worker;
-import io.clusterfn.worker.WorkerView;
 import io.vertx.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,19 +15,29 @@ import java.util.List;
  */
 @ApplicationScoped
 public class ClusterQueries {
+    // The stored objects and the workers go out as the store writes them (nulls left out, as the
+    // API does everywhere): reading them into objects only to write them again was most of the
+    // CPU of a page. Each contract's stake is one lookup in the stake table's primary key.
     private static final String VIEW = """
-            SELECT c.id, c.name, c.owner, c.status, c.public_good, c.permission::text, c.quota::text, c.pricing::text,
-                   c.messaging::text, c.treasury, c.contracts_deployed, c.created_at,
+            SELECT c.id, c.name, c.owner, c.status, c.public_good, jsonb_strip_nulls(c.permission)::text,
+                   jsonb_strip_nulls(c.quota)::text, jsonb_strip_nulls(c.pricing)::text,
+                   jsonb_strip_nulls(c.messaging)::text, c.treasury, c.contracts_deployed, c.created_at,
                    (SELECT balance FROM ledger_account WHERE id = 'escrow/' || c.id),
-                   (SELECT json_agg(json_build_object('id', w.id, 'operator', w.operator, 'endpoint', w.endpoint,
-                        'capacity', w.capacity, 'rentPerEpoch', w.rent_per_epoch::text, 'attributes', w.attributes,
-                        'status', w.status, 'clusterId', w.cluster_id, 'lastHeartbeatEpoch', w.last_heartbeat_epoch,
-                        'joinedEpoch', w.joined_epoch) ORDER BY w.id)::text FROM worker w WHERE w.cluster_id = c.id),
-                   (SELECT json_agg(json_build_array(t.id, t.total::text) ORDER BY t.id)::text FROM (
-                        SELECT o.id, coalesce(sum(s.amount), 0) AS total FROM contract o LEFT JOIN stake s ON s.contract_id = o.id
-                        WHERE o.cluster_id = c.id AND o.status = 'DEPLOYED' GROUP BY o.id) t),
+                   w.workers, w.rent, s.contracts, s.stakes,
                    (SELECT coalesce(sum(last_seq - delivered_seq), 0) FROM channel WHERE to_cluster = c.id)
             FROM cluster c
+            CROSS JOIN LATERAL (
+                SELECT coalesce(json_strip_nulls(json_agg(json_build_object('id', w.id, 'operator', w.operator,
+                           'endpoint', w.endpoint, 'capacity', w.capacity, 'rentPerEpoch', w.rent_per_epoch::text,
+                           'attributes', w.attributes, 'status', w.status, 'clusterId', w.cluster_id,
+                           'lastHeartbeatEpoch', w.last_heartbeat_epoch, 'joinedEpoch', w.joined_epoch) ORDER BY w.id))::text,
+                           '[]') AS workers,
+                       coalesce(sum(w.rent_per_epoch) FILTER (WHERE w.status <> 'OFFLINE'), 0) AS rent
+                FROM worker w WHERE w.cluster_id = c.id) w
+            CROSS JOIN LATERAL (
+                SELECT array_agg(o.id ORDER BY o.id) AS contracts,
+                       array_agg((SELECT coalesce(sum(amount), 0) FROM stake WHERE contract_id = o.id) ORDER BY o.id) AS stakes
+                FROM contract o WHERE o.cluster_id = c.id AND o.status = 'DEPLOYED') s
             """;
     public static final String ONE = VIEW + " WHERE c.id = $1";
     public static final String PAGE = VIEW + """
@@ -44,40 +46,20 @@ public class ClusterQueries {
             ORDER BY c.id LIMIT $5
             """;
 
-    private static final TypeReference<List<WorkerView>> WORKERS = new TypeReference<>() {
-    };
-    private static final TypeReference<List<List<String>>> STAKES = new TypeReference<>() {
-    };
-
-    private final ObjectMapper json;
-
-    public ClusterQueries(ObjectMapper json) {
-        this.json = json;
-    }
-
     /** One row of {@link #ONE} or {@link #PAGE} as the API shows it. */
     public ClusterView view(Row row) {
-        try {
-            List<WorkerView> workers = row.getString(13) == null ? List.of() : json.readValue(row.getString(13), WORKERS);
-            List<List<String>> stakes = row.getString(14) == null ? List.of() : json.readValue(row.getString(14), STAKES);
-            BigInteger escrow = Amounts.fromColumn(row.getBigDecimal(12));
-            BigInteger rent = rentPerEpoch(workers);
-            return new ClusterView(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
-                    row.getBoolean(4), json.readValue(row.getString(5), Permission.class),
-                    json.readValue(row.getString(6), Quota.class), json.readValue(row.getString(7), Pricing.class),
-                    json.readValue(row.getString(8), Messaging.class), row.getString(9), workers, escrow.toString(),
-                    rent.toString(), runway(escrow, rent), row.getInteger(10),
-                    ClusterStake.of(stakes.stream().map(pair -> new Object[] {pair.get(0), pair.get(1)}).toList()),
-                    row.getLong(15), row.getOffsetDateTime(11));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cluster " + row.getString(0) + " does not read", e);
+        BigInteger escrow = Amounts.fromColumn(row.getBigDecimal(12));
+        BigInteger rent = Amounts.fromColumn(row.getBigDecimal(14));
+        String[] contracts = row.getArrayOfStrings(15);
+        Object[] stakes = row.getArrayOfBigDecimals(16);
+        List<Object[]> contractStakes = new ArrayList<>();
+        for (int i = 0; contracts != null && i < contracts.length; i++) {
+            contractStakes.add(new Object[] {contracts[i], stakes[i]});
         }
-    }
-
-    /** The rent one epoch costs: that of the workers that are not offline. */
-    static BigInteger rentPerEpoch(List<WorkerView> workers) {
-        return workers.stream().filter(w -> !Worker.OFFLINE.equals(w.status()))
-                .map(w -> new BigInteger(w.rentPerEpoch())).reduce(BigInteger.ZERO, BigInteger::add);
+        return new ClusterView(row.getString(0), row.getString(1), row.getString(2), row.getString(3),
+                row.getBoolean(4), row.getString(5), row.getString(6), row.getString(7), row.getString(8),
+                row.getString(9), row.getString(13), escrow.toString(), rent.toString(), runway(escrow, rent),
+                row.getInteger(10), ClusterStake.of(contractStakes), row.getLong(17), row.getOffsetDateTime(11));
     }
 
     /** How many epochs of rent the escrow holds; absent when nothing is charged. */

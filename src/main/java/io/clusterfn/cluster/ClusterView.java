@@ -1,22 +1,20 @@
 package io.clusterfn.cluster;
 
-import io.clusterfn.access.Permission;
-import io.clusterfn.access.Pricing;
-import io.clusterfn.access.Quota;
-import io.clusterfn.message.Messaging;
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.clusterfn.stake.ClusterStake;
-import io.clusterfn.worker.WorkerView;
 
 import java.time.OffsetDateTime;
-import java.util.List;
 
 /**
  * A cluster as the API shows it: its rules, workers, the escrow that pays their rent and how many
  * epochs it lasts, how its compute is shared by stake, and the messages waiting for it.
- * {@code runwayEpochs} is absent when no online worker charges rent.
+ * {@code runwayEpochs} is absent when no online worker charges rent. The rules and the workers are
+ * JSON as the store renders them ({@link ClusterQueries}), in the shapes of {@code Permission},
+ * {@code Quota}, {@code Pricing}, {@code Messaging} and a list of {@code WorkerView}.
  */
 public record ClusterView(String id, String name, String owner, String status, boolean publicGood,
-        Permission permission, Quota quota, Pricing pricing, Messaging messaging, String treasury,
-        List<WorkerView> workers, String escrow, String rentPerEpoch, Long runwayEpochs, int contracts,
-        ClusterStake stake, long inbox, OffsetDateTime createdAt) {
+        @JsonRawValue String permission, @JsonRawValue String quota, @JsonRawValue String pricing,
+        @JsonRawValue String messaging, String treasury, @JsonRawValue String workers, String escrow,
+        String rentPerEpoch, Long runwayEpochs, int contracts, ClusterStake stake, long inbox,
+        OffsetDateTime createdAt) {
 }

@@ -45,19 +45,15 @@ public class LedgerFunctions {
     public record BalanceQuery(String account) {
     }
 
-    public record BalanceAnswer(String account, String free, String staked, String deposits, String escrow) {
-    }
-
     @Funq
     @Read
-    public Uni<BalanceAnswer> balance(BalanceQuery query) {
+    public Uni<LedgerService.AccountBalance> balance(BalanceQuery query) {
         Caller caller = identity.authenticated();
         String account = query.account() == null ? caller.account() : Fields.account("account", query.account());
         if (!account.equals(caller.account()) && !caller.hasRole(Caller.ADMIN)) {
             throw new ApiException(ErrorCode.ACCESS_DENIED, "only the account itself or an admin may read a balance",
                     Map.of("rule", "account"));
         }
-        return service.balance(account).map(b -> new BalanceAnswer(b.account(), Amounts.format(b.free()),
-                Amounts.format(b.staked()), Amounts.format(b.deposits()), Amounts.format(b.escrow())));
+        return service.balance(account);
     }
 }

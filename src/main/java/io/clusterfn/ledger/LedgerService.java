@@ -25,16 +25,21 @@ public class LedgerService {
             INSERT INTO credit (transfer_id, account, amount, balance_after, created_at)
             VALUES ($1, $2::varchar, $3, (SELECT balance FROM ledger_account WHERE id = $2::varchar), now()) RETURNING balance_after
             """;
+    // Amounts come back as the store writes them: digits, which is how the API shows amounts. A
+    // deployed contract's deposit account holds exactly the deposit recorded on the contract (paid in
+    // at deploy, paid out whole at undeploy), so the contracts alone give the sum. Whether the account
+    // exists at all is asked only when it has no ledger account.
     private static final String BALANCE = """
-            SELECT (SELECT balance FROM ledger_account WHERE id = $1 AND kind = 'USER'),
-                   (SELECT coalesce(sum(amount), 0) FROM stake WHERE account = $1),
-                   (SELECT coalesce(sum(a.balance), 0) FROM contract c JOIN ledger_account a ON a.id = 'deposit/' || c.id
-                     WHERE c.deployer = $1 AND c.status = 'DEPLOYED'),
-                   (SELECT coalesce(sum(a.balance), 0) FROM cluster c JOIN ledger_account a ON a.id = 'escrow/' || c.id
+            SELECT u.balance::text,
+                   (SELECT coalesce(sum(amount), 0)::text FROM stake WHERE account = $1),
+                   (SELECT coalesce(sum(deposit), 0)::text FROM contract WHERE deployer = $1 AND status = 'DEPLOYED'),
+                   (SELECT coalesce(sum(a.balance), 0)::text FROM cluster c JOIN ledger_account a ON a.id = 'escrow/' || c.id
                      WHERE c.owner = $1),
-                   EXISTS (SELECT 1 FROM cluster WHERE owner = $1)
+                   u.balance IS NOT NULL
+                     OR EXISTS (SELECT 1 FROM cluster WHERE owner = $1)
                      OR EXISTS (SELECT 1 FROM contract WHERE deployer = $1)
                      OR EXISTS (SELECT 1 FROM stake WHERE account = $1)
+            FROM (SELECT (SELECT balance FROM ledger_account WHERE id = $1 AND kind = 'USER') AS balance) u
             """;
 
     private final Store store;
@@ -81,15 +86,15 @@ public class LedgerService {
     public Uni<AccountBalance> balance(String account) {
         return store.read(BALANCE, Tuple.of(account), rows -> {
             Row row = rows.iterator().next();
-            if (row.getValue(0) == null && !row.getBoolean(4)) {
+            if (!row.getBoolean(4)) {
                 throw new ApiException(ErrorCode.ACCOUNT_NOT_FOUND, "no account " + account, Map.of("account", account));
             }
-            return new AccountBalance(account, Amounts.fromColumn(row.getBigDecimal(0)), Amounts.fromColumn(row.getBigDecimal(1)),
-                    Amounts.fromColumn(row.getBigDecimal(2)), Amounts.fromColumn(row.getBigDecimal(3)));
+            String free = row.getString(0);
+            return new AccountBalance(account, free == null ? "0" : free, row.getString(1), row.getString(2), row.getString(3));
         });
     }
 
-    public record AccountBalance(String account, BigInteger free, BigInteger staked, BigInteger deposits,
-            BigInteger escrow) {
+    /** Amounts in the API's form: decimal digits. */
+    public record AccountBalance(String account, String free, String staked, String deposits, String escrow) {
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterfn.cluster.Cluster;
 import io.clusterfn.contract.Contract;
-import io.clusterfn.http.Amounts;
 import io.clusterfn.http.ApiException;
 import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Ids;
@@ -69,7 +68,7 @@ public class MessageService {
             """;
     /** A message as the API shows it, aliased {@code m}; read by {@link #view}. */
     private static final String MESSAGE = """
-            m.id, m.from_contract, m.to_contract, m.from_cluster, m.to_cluster, m.seq, m.nonce, m.size, m.fee, m.status,
+            m.id, m.from_contract, m.to_contract, m.from_cluster, m.to_cluster, m.seq, m.nonce, m.size, m.fee::text, m.status,
             m.sent_at, m.delivered_at""";
     private static final String SENT_BEFORE = "SELECT " + MESSAGE + ", m.payload_hash FROM message m "
             + "WHERE m.from_contract = $1 AND m.nonce = $2";
@@ -321,7 +320,7 @@ public class MessageService {
     private static MessageView view(Row row, int at, String payload) {
         return new MessageView(row.getString(at), row.getString(at + 1), row.getString(at + 2), row.getString(at + 3),
                 row.getString(at + 4), row.getLong(at + 5), row.getString(at + 6), row.getInteger(at + 7),
-                Amounts.fromColumn(row.getBigDecimal(at + 8)).toString(), row.getString(at + 9),
+                row.getString(at + 8), row.getString(at + 9),
                 row.getOffsetDateTime(at + 10), row.getOffsetDateTime(at + 11), payload);
     }
 
