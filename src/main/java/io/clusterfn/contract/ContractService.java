@@ -1,7 +1,6 @@
 package io.clusterfn.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterfn.access.AccessRules;
 import io.clusterfn.access.Permission;
 import io.clusterfn.access.Pricing;
@@ -13,6 +12,7 @@ import io.clusterfn.http.Caller;
 import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.StoredJson;
 import io.clusterfn.http.Times;
 import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Accounts;
@@ -80,9 +80,9 @@ public class ContractService {
             """;
 
     private final Store store;
-    private final ObjectMapper json;
+    private final StoredJson json;
 
-    public ContractService(Store store, ObjectMapper json) {
+    public ContractService(Store store, StoredJson json) {
         this.store = store;
         this.json = json;
     }
@@ -213,8 +213,8 @@ public class ContractService {
         Row row = rows.iterator().next();
         try {
             return new Facts(clusterId, row.getString(0), Cluster.ACTIVE.equals(row.getString(1)),
-                    json.readValue(row.getString(2), Permission.class), json.readValue(row.getString(3), Quota.class),
-                    json.readValue(row.getString(4), Pricing.class), row.getString(5), row.getInteger(6),
+                    json.read(row.getString(2), Permission.class), json.read(row.getString(3), Quota.class),
+                    json.read(row.getString(4), Pricing.class), row.getString(5), row.getInteger(6),
                     row.getLong(7), Amounts.fromColumn(row.getBigDecimal(8)), row.getBoolean(9));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cluster " + clusterId + " holds settings that do not read", e);
