@@ -3,7 +3,6 @@ package io.clusterfn.cluster;
 import io.clusterfn.http.Amounts;
 import io.clusterfn.stake.ClusterStake;
 import io.vertx.sqlclient.Row;
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -13,8 +12,7 @@ import java.util.List;
  * Clusters as the API shows them, in one statement for one cluster or a whole page: the row, the
  * escrow, the workers, each deployed contract's stake and the messages queued for it.
  */
-@ApplicationScoped
-public class ClusterQueries {
+public final class ClusterQueries {
     // The stored objects and the workers go out as the store writes them (nulls left out, as the
     // API does everywhere): reading them into objects only to write them again was most of the
     // CPU of a page. Each contract's stake is one lookup in the stake table's primary key.
@@ -46,8 +44,11 @@ public class ClusterQueries {
             ORDER BY c.id LIMIT $5
             """;
 
+    private ClusterQueries() {
+    }
+
     /** One row of {@link #ONE} or {@link #PAGE} as the API shows it. */
-    public ClusterView view(Row row) {
+    public static ClusterView view(Row row) {
         BigInteger escrow = Amounts.fromColumn(row.getBigDecimal(12));
         BigInteger rent = Amounts.fromColumn(row.getBigDecimal(14));
         String[] contracts = row.getArrayOfStrings(15);

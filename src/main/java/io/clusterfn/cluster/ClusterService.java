@@ -25,7 +25,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
@@ -62,7 +61,6 @@ public class ClusterService {
     private static final String REACTIVATE = "UPDATE cluster SET status = 'ACTIVE' WHERE id = $1";
 
     private final Store store;
-    private final ClusterQueries queries;
     private final ClusterRepository clusters;
     private final WorkerRepository workers;
     private final EpochClock clock;
@@ -72,10 +70,8 @@ public class ClusterService {
      */
     private final SecureRandom random = new SecureRandom();
 
-    public ClusterService(Store store, ClusterQueries queries, ClusterRepository clusters, WorkerRepository workers,
-            EpochClock clock) {
+    public ClusterService(Store store, ClusterRepository clusters, WorkerRepository workers, EpochClock clock) {
         this.store = store;
-        this.queries = queries;
         this.clusters = clusters;
         this.workers = workers;
         this.clock = clock;
@@ -110,7 +106,7 @@ public class ClusterService {
                                     new Tx.Statement(ASSIGN, Tuple.of(sorted.toArray(String[]::new), id, epoch)),
                                     Ledger.apply(posting),
                                     new Tx.Statement(ClusterQueries.ONE, Tuple.of(id)))
-                            .map(done -> queries.view(done.get(3).iterator().next()));
+                            .map(done -> ClusterQueries.view(done.get(3).iterator().next()));
                 }));
     }
 
@@ -164,7 +160,7 @@ public class ClusterService {
                     }
                     last.add(new Tx.Statement(ClusterQueries.ONE, Tuple.of(clusterId)));
                     return tx.commit(last.toArray(Tx.Statement[]::new))
-                            .map(done -> queries.view(done.get(done.size() - 1).iterator().next()));
+                            .map(done -> ClusterQueries.view(done.get(done.size() - 1).iterator().next()));
                 }));
     }
 
@@ -237,7 +233,7 @@ public class ClusterService {
             if (rows.size() == 0) {
                 throw ApiException.clusterNotFound(clusterId);
             }
-            return queries.view(rows.iterator().next());
+            return ClusterQueries.view(rows.iterator().next());
         });
     }
 
@@ -246,7 +242,7 @@ public class ClusterService {
         return store.read(ClusterQueries.PAGE, Tuple.of(after == null ? "" : after, owner, publicGood, status, limit + 1),
                 rows -> {
                     List<ClusterView> items = new ArrayList<>(rows.size());
-                    rows.forEach(row -> items.add(queries.view(row)));
+                    rows.forEach(row -> items.add(ClusterQueries.view(row)));
                     return Page.of(items, limit, ClusterView::id);
                 });
     }

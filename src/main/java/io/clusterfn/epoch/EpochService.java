@@ -130,12 +130,6 @@ public class EpochService {
         if (target > now) {
             throw ApiException.conflict("epoch " + target + " has not begun (the current epoch is " + now + ")");
         }
-        // Settling may take longer than any other call, but a store that hangs must be a quick 503 for
-        // the scheduler too: a plain read under the usual bound goes first.
-        return store.read(LAST_SETTLED, Tuple.tuple(), rows -> rows).chain(() -> settleUpTo(target));
-    }
-
-    private Uni<Settlement> settleUpTo(long target) {
         return store.transaction(timeout, tx -> tx.query(STATE, Tuple.tuple()).chain(state -> {
             if (state.size() == 0) {
                 // Another call is settling right now: it settles what this one would.

@@ -1,6 +1,7 @@
 package io.clusterfn.http;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ public final class Fields {
         }
         for (int i = 2; i < 66; i++) {
             char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || anyCase && c >= 'A' && c <= 'F')) {
+            if (!HexFormat.isHexDigit(c) || !anyCase && c >= 'A' && c <= 'F') {
                 return false;
             }
         }

@@ -50,7 +50,7 @@ public class Store {
 
     /** One statement on its own: one round trip. */
     public <T> Uni<T> read(String sql, Tuple params, Function<RowSet<Row>, T> answer) {
-        return call(timeout, deadline -> Uni.createFrom().completionStage(() -> {
+        return call(timeout, null, deadline -> Uni.createFrom().completionStage(() -> {
             metrics.roundTrip(1);
             return pool.preparedQuery(sql).execute(params).map(answer::apply).toCompletionStage();
         }));
@@ -61,13 +61,18 @@ public class Store {
         return transaction(timeout, work);
     }
 
-    /** A transaction with its own time bound (settlement, which moves money for every cluster). */
+    /**
+     * A transaction with its own time bound (settlement, which moves money for every cluster). A
+     * store that does not answer at all is still a 503 within the usual timeout: the longer bound
+     * holds only once the store has answered the transaction's first statements.
+     */
     public <T> Uni<T> transaction(Duration bound, Function<Tx, Uni<T>> work) {
-        return call(bound, deadline -> Uni.createFrom().completionStage(() -> pool.withConnection(connection -> {
+        AtomicBoolean heard = new AtomicBoolean();
+        return call(bound, heard, deadline -> Uni.createFrom().completionStage(() -> pool.withConnection(connection -> {
             if (deadline.passed()) {
                 return Future.<T>failedFuture(new StoreTimeoutException());
             }
-            Tx tx = new Tx(connection, deadline, metrics);
+            Tx tx = new Tx(connection, deadline, metrics, heard);
             Future<T> result = Future.fromCompletionStage(work.apply(tx).subscribeAsCompletionStage());
             return result.transform(done -> tx.rollbackIfOpen()).transform(ignored -> result);
         }).toCompletionStage()));
@@ -75,10 +80,11 @@ public class Store {
 
     /** Work of a Hibernate Reactive Panache service (its {@code @WithTransaction} opens the session). */
     public <T> Uni<T> call(Supplier<Uni<T>> work) {
-        return call(timeout, deadline -> work.get());
+        return call(timeout, null, deadline -> work.get());
     }
 
-    private <T> Uni<T> call(Duration bound, Function<Deadline, Uni<T>> attempt) {
+    /** {@code heard}, when given, is set once the store has answered the work: see {@link #answeredBy}. */
+    private <T> Uni<T> call(Duration bound, AtomicBoolean heard, Function<Deadline, Uni<T>> attempt) {
         Deadline deadline = new Deadline(System.nanoTime() + bound.toNanos());
         Context context = Vertx.currentContext();
         Uni<T> once = Uni.createFrom().deferred(() -> attempt.apply(deadline));
@@ -95,35 +101,53 @@ public class Store {
         Uni<T> retried = once
                 .onFailure(failure -> StoreFailures.isRetryable(failure) && !deadline.passed()).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES);
-        return answeredBy(retried, bound).onFailure().transform(this::translate);
+        return answeredBy(retried, bound, heard).onFailure().transform(this::translate);
     }
 
     /**
      * The work's outcome, or a timeout once the bound has passed. The work itself is not cancelled:
      * a transaction cut off in the middle would leave its session in an undefined state, while one
      * left to finish commits or rolls back by itself (and work still waiting for a connection gives
-     * up at once, see {@link Deadline}).
+     * up at once, see {@link Deadline}). Work with a bound longer than the usual timeout that has
+     * not {@code heard} from the store by then times out at the usual timeout.
      */
-    private static <T> Uni<T> answeredBy(Uni<T> work, Duration bound) {
+    private <T> Uni<T> answeredBy(Uni<T> work, Duration bound, AtomicBoolean heard) {
         return Uni.createFrom().emitter(answer -> {
             AtomicBoolean done = new AtomicBoolean();
-            ScheduledFuture<?> timeout = Infrastructure.getDefaultWorkerPool().schedule(() -> {
+            Runnable timedOut = () -> {
                 if (done.compareAndSet(false, true)) {
                     answer.fail(new StoreTimeoutException());
                 }
-            }, bound.toMillis(), TimeUnit.MILLISECONDS);
+            };
+            ScheduledFuture<?> last = schedule(timedOut, bound);
+            ScheduledFuture<?> first = heard == null || bound.compareTo(timeout) <= 0 ? null
+                    : schedule(() -> {
+                        if (!heard.get()) {
+                            timedOut.run();
+                        }
+                    }, timeout);
+            Runnable cancel = () -> {
+                last.cancel(false);
+                if (first != null) {
+                    first.cancel(false);
+                }
+            };
             work.subscribe().with(item -> {
                 if (done.compareAndSet(false, true)) {
-                    timeout.cancel(false);
+                    cancel.run();
                     answer.complete(item);
                 }
             }, failure -> {
                 if (done.compareAndSet(false, true)) {
-                    timeout.cancel(false);
+                    cancel.run();
                     answer.fail(failure);
                 }
             });
         });
+    }
+
+    private static ScheduledFuture<?> schedule(Runnable task, Duration after) {
+        return Infrastructure.getDefaultWorkerPool().schedule(task, after.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Refusals pass through; a store that cannot serve (or a race lost every time) is 503; the rest is a bug. */

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Settings the store keeps as JSON (a cluster's rules, quota, pricing), read into their records once
- * per text: the records are immutable values of their text, and the same few texts come back with
- * every access check and deploy.
+ * Settings the store keeps as JSON (a cluster's rules, quota, pricing, messaging policy), read into
+ * their records once per text: the records are immutable values of their text, and the same few
+ * texts come back with every access check, deploy and send.
  */
 @ApplicationScoped
 public class StoredJson {

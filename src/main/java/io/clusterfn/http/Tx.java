@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One transaction on one connection, in as few round trips as the work allows. The client
@@ -20,12 +21,15 @@ public final class Tx {
     private final SqlConnection connection;
     private final Store.Deadline deadline;
     private final Metrics metrics;
+    /** Set once the store has answered anything on this transaction's behalf. */
+    private final AtomicBoolean heard;
     private boolean open;
 
-    Tx(SqlConnection connection, Store.Deadline deadline, Metrics metrics) {
+    Tx(SqlConnection connection, Store.Deadline deadline, Metrics metrics, AtomicBoolean heard) {
         this.connection = connection;
         this.deadline = deadline;
         this.metrics = metrics;
+        this.heard = heard;
     }
 
     /** A prepared statement and its parameters. */
@@ -70,6 +74,7 @@ public final class Tx {
         }
         metrics.roundTrip(sent.size());
         return Future.join(new ArrayList<>(sent)).transform(done -> {
+            heard.set(true);
             // The first failure in the order sent is the cause; what follows it only failed because of it.
             for (Future<?> f : sent) {
                 if (f.failed()) {

@@ -2,7 +2,6 @@ package io.clusterfn.message;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clusterfn.cluster.Cluster;
 import io.clusterfn.contract.Contract;
 import io.clusterfn.http.ApiException;
@@ -10,6 +9,7 @@ import io.clusterfn.http.ErrorCode;
 import io.clusterfn.http.Ids;
 import io.clusterfn.http.Page;
 import io.clusterfn.http.Store;
+import io.clusterfn.http.StoredJson;
 import io.clusterfn.http.Times;
 import io.clusterfn.http.Tx;
 import io.clusterfn.ledger.Ledger;
@@ -124,10 +124,10 @@ public class MessageService {
     private static final String RECEIVED = history("to_contract");
 
     private final Store store;
-    private final ObjectMapper json;
+    private final StoredJson json;
     private final MessageMetrics metrics;
 
-    public MessageService(Store store, ObjectMapper json, MessageMetrics metrics) {
+    public MessageService(Store store, StoredJson json, MessageMetrics metrics) {
         this.store = store;
         this.json = json;
         this.metrics = metrics;
@@ -326,7 +326,7 @@ public class MessageService {
 
     private Messaging messaging(String stored) {
         try {
-            return json.readValue(stored, Messaging.class);
+            return json.read(stored, Messaging.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a cluster's messaging policy does not read", e);
         }
