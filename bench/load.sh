@@ -263,8 +263,12 @@ for jit in access cluster contract balance; do
 done
 
 echo "reads:"
-wanted access && http_target access "$app_port" read method=POST path=/access list="$s/access.tsv" \
-    'body={"clusterId":"{1}","account":"{2}","codeSize":100}'
+if wanted access; then
+    http_target access "$app_port" read method=POST path=/access list="$s/access.tsv" \
+        'body={"clusterId":"{1}","account":"{2}","codeSize":100}'
+    store_target access-store 'io.clusterfn.contract.ContractService#ACCESS_FACTS' \
+        "$(head -1 "$s/access.tsv" | cut -f1)" "$(head -1 "$s/access.tsv" | cut -f2)"
+fi
 wanted cluster && http_target cluster "$app_port" read method=GET list="$s/clusters.tsv" 'path=/cluster?id={1}'
 wanted contract && http_target contract "$app_port" read method=GET list="$s/contract.tsv" 'path=/contract?id={1}'
 wanted balance && http_target balance "$app_port" read method=GET list="$s/balance.tsv" 'path=/balance?account={1}' 'auth={2}'
@@ -365,7 +369,7 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     for r in 1 2; do for n in hello point pgbench-S tpcb-like; do row "$n#$r" ""; done; done
     printf '  point (mean of both rounds) %.0f rps; tpcb-like %.0f tps\n' "$point_rps" "$tpcb_tps"
     echo "reads (ratio to point):"
-    for n in access cluster contract balance clusters clusters-store inbox inbox-store; do
+    for n in access access-store cluster contract balance clusters clusters-store inbox inbox-store; do
         [ -f "$work/runs/$n.result" ] && row "$n" "$point_rps"
     done
     echo "  (NAME-store: the store alone running that read's statement with pgbench, its ceiling)"
@@ -396,7 +400,7 @@ row() { # NAME FLOOR-RPS FLOOR-NAME
     done
     echo
     echo "statements per call, by statement (measured runs):"
-    for n in point#1 tpcb-like#1 access cluster contract balance clusters clusters-store inbox inbox-store deploy stake undeploy fundCluster credit send; do
+    for n in point#1 tpcb-like#1 access access-store cluster contract balance clusters clusters-store inbox inbox-store deploy stake undeploy fundCluster credit send; do
         [ -f "$work/runs/$n.statements" ] || continue
         echo "  $n:"
         sed 's/^/    /' "$work/runs/$n.statements"

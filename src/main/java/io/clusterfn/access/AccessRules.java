@@ -23,12 +23,12 @@ public final class AccessRules {
     private AccessRules() {
     }
 
-    /** A permission as given by an owner, checked and normalized; absent means ONLY_OWNER. */
+    /** A permission as given by an owner, checked and normalized; absent, or without a rule, means ONLY_OWNER. */
     public static Permission permission(Permission given) {
-        if (given == null) {
+        if (given == null || given.rule() == null) {
             return Permission.onlyOwner();
         }
-        String rule = Fields.require("permission.rule", given.rule());
+        String rule = given.rule();
         switch (rule) {
             case Permission.PUBLIC, Permission.ONLY_OWNER -> {
                 return new Permission(rule, null, null);

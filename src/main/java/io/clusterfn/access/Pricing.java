@@ -1,5 +1,8 @@
 package io.clusterfn.access;
 
+import io.clusterfn.http.Amounts;
+import io.clusterfn.http.ApiException;
+
 import java.math.BigInteger;
 
 /** What a deployer pays (L2): a fee to the treasury and a refundable deposit per byte of code. */
@@ -12,7 +15,13 @@ public record Pricing(String deployFee, String depositPerByte) {
         return new BigInteger(deployFee);
     }
 
+    /** depositPerByte × codeSize; a code so large that this is over the largest amount cannot be deployed here. */
     public BigInteger deposit(long codeSize) {
-        return new BigInteger(depositPerByte).multiply(BigInteger.valueOf(codeSize));
+        BigInteger deposit = new BigInteger(depositPerByte).multiply(BigInteger.valueOf(codeSize));
+        if (deposit.compareTo(Amounts.MAX) > 0) {
+            throw ApiException.invalidInput("codeSize", "the deposit for " + codeSize + " bytes at " + depositPerByte
+                    + " per byte is over the largest amount, 10^30");
+        }
+        return deposit;
     }
 }

@@ -95,6 +95,10 @@ public class ClusterService {
                 .chain(rows -> {
                     BigInteger rentPerEpoch = requireAvailable(f.workerIds(), rows.get(0));
                     BigInteger rent = rentPerEpoch.multiply(BigInteger.valueOf(f.prepaidEpochs()));
+                    if (rent.compareTo(Amounts.MAX) > 0) {
+                        throw ApiException.invalidInput("prepaidEpochs", f.prepaidEpochs() + " epochs of rent at "
+                                + rentPerEpoch + " per epoch is over the largest amount, 10^30");
+                    }
                     Posting posting = new Posting().transfer(f.owner(), Accounts.escrow(id), rent, "rent-prepaid", id);
                     posting.requireCovered(Ledger.balances(rows.get(1)));
                     long epoch = clock.current();

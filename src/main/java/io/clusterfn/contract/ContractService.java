@@ -44,10 +44,12 @@ public class ContractService {
     private static final String FACTS = """
             SELECT c.owner, c.status, c.permission::text, c.quota::text, c.pricing::text, c.treasury, c.contracts_deployed,
                    (SELECT count(*) FROM contract WHERE cluster_id = c.id AND deployer = $2 AND status = 'DEPLOYED'),
-                   (SELECT balance FROM ledger_account WHERE id = $2 AND kind = 'USER'),
-                   EXISTS (SELECT 1 FROM contract WHERE id = $3)
+                   (SELECT balance FROM ledger_account WHERE id = $2 AND kind = 'USER')%s
             FROM cluster c WHERE c.id = $1
             """;
+    private static final String ACCESS_FACTS = FACTS.formatted("");
+    /** A deploy also needs to know whether its contract's id is taken; access does not check that. */
+    private static final String DEPLOY_FACTS = FACTS.formatted(",\n       EXISTS (SELECT 1 FROM contract WHERE id = $3)");
     /**
      * A deploy first locks the cluster row; the same facts are then read by the next statement,
      * whose snapshot is taken once the lock is held (a sub-select of the locking statement would
@@ -91,13 +93,13 @@ public class ContractService {
     public record DeployRequest(String clusterId, String account, Set<String> roles, String codeHash, long codeSize,
             String salt) {
         String contractId() {
-            return codeHash == null ? "" : ContractId.of(clusterId, account, codeHash, salt);
+            return ContractId.of(clusterId, account, codeHash, salt);
         }
     }
 
     /** The dry run of a deploy: every check, and the price. One round trip. */
     public Uni<AccessRules.Decision> evaluate(DeployRequest request) {
-        return store.read(FACTS, factsParams(request), rows -> {
+        return store.read(ACCESS_FACTS, Tuple.of(request.clusterId(), request.account()), rows -> {
             Facts facts = facts(rows, request.clusterId());
             return decide(facts, request, facts.balance());
         });
@@ -111,7 +113,7 @@ public class ContractService {
     public Uni<ContractView> deploy(DeployRequest request) {
         String contractId = request.contractId();
         return store.transaction(tx -> tx.query(new Tx.Statement(LOCK_CLUSTER, Tuple.of(request.clusterId())),
-                        new Tx.Statement(FACTS, factsParams(request)),
+                        new Tx.Statement(DEPLOY_FACTS, Tuple.of(request.clusterId(), request.account(), contractId)),
                         new Tx.Statement(LOCK_DEPLOY_ACCOUNTS, Tuple.of(request.account(), request.clusterId())))
                 .chain(rows -> {
                     Facts facts = facts(rows.get(1), request.clusterId());
@@ -196,11 +198,7 @@ public class ContractService {
         });
     }
 
-    private static Tuple factsParams(DeployRequest request) {
-        return Tuple.of(request.clusterId(), request.account(), request.contractId());
-    }
-
-    /** The cluster's side of the decision, as one row of {@link #FACTS}. */
+    /** The cluster's side of the decision, as one row of {@link #FACTS} (duplicate only for a deploy). */
     private record Facts(String clusterId, String owner, boolean active, Permission permission, Quota quota,
             Pricing pricing, String treasury, long deployedTotal, long deployedByAccount, BigInteger balance,
             boolean duplicate) {
@@ -215,7 +213,7 @@ public class ContractService {
             return new Facts(clusterId, row.getString(0), Cluster.ACTIVE.equals(row.getString(1)),
                     json.read(row.getString(2), Permission.class), json.read(row.getString(3), Quota.class),
                     json.read(row.getString(4), Pricing.class), row.getString(5), row.getInteger(6),
-                    row.getLong(7), Amounts.fromColumn(row.getBigDecimal(8)), row.getBoolean(9));
+                    row.getLong(7), Amounts.fromColumn(row.getBigDecimal(8)), row.size() > 9 && row.getBoolean(9));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cluster " + clusterId + " holds settings that do not read", e);
         }

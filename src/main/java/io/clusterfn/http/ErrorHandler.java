@@ -101,8 +101,7 @@ public class ErrorHandler {
             case 403 -> new ApiException(ErrorCode.ACCESS_DENIED, "access denied");
             case 404 -> new ApiException(ErrorCode.NOT_FOUND, "no such function");
             case 405 -> new ApiException(ErrorCode.METHOD_NOT_ALLOWED, "use GET or POST");
-            case 413 -> new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than 256 KiB");
-            case 415 -> new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be JSON");
+            case 413 -> ApiException.invalidInput("body", "the body is larger than 256 KiB");
             default -> new ApiException(ErrorCode.INTERNAL_ERROR, "internal error");
         };
     }

@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The HTTP side of every function: one path per function, the method and media type checked,
- * the input read once and strictly ({@link Inputs}), the function invoked on the request's
+ * The HTTP side of every function: one path per function, the method and media type checked, a
+ * token's subject checked, the input read once and strictly ({@link Inputs}), the function invoked on the request's
  * event loop, and its answer ({@code Uni}) written when it arrives. No worker thread waits for
  * the store. Funqy still finds and instantiates the functions; its own HTTP binding, which would
  * read the body a second time and answer a bare 400 for a bad one, never sees a function call.
@@ -116,8 +116,7 @@ public class FunctionRoute {
         Buffer body = ctx.body().buffer();
         boolean empty = body == null || body.length() == 0;
         if (!empty && !declaredJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "the body must be JSON, declared as Content-Type: application/json");
+            throw ApiException.invalidInput("body", "the body must be JSON, declared as Content-Type: application/json");
         }
         return function.inputs() == null ? null : function.inputs().fromBody(body);
     }
@@ -138,12 +137,18 @@ public class FunctionRoute {
     }
 
     private void invoke(RoutingContext ctx, Function function, Object input) {
+        QuarkusHttpUser user = (QuarkusHttpUser) ctx.user();
+        if (user != null && !user.getSecurityIdentity().isAnonymous()
+                && !Fields.isAccount(user.getSecurityIdentity().getPrincipal().getName())) {
+            // A token that is sent must be valid on every path, open reads included.
+            ctx.fail(new ApiException(ErrorCode.UNAUTHENTICATED, "the token's subject is not a valid account"));
+            return;
+        }
         ManagedContext requestContext = Arc.container().requestContext();
         requestContext.activate();
         Uni<?> answer;
         try {
             // What Funqy's binding does before a call: the caller's identity and the current request.
-            QuarkusHttpUser user = (QuarkusHttpUser) ctx.user();
             if (user != null) {
                 identities.setIdentity(user.getSecurityIdentity());
             } else {

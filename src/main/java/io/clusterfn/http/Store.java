@@ -1,7 +1,6 @@
 package io.clusterfn.http;
 
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,10 +13,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,22 +37,50 @@ public class Store {
     private static final int RETRIES = 8;
 
     private final Pool pool;
+    private final Vertx vertx;
     private final Metrics metrics;
     private final Duration timeout;
     private final AtomicLong lastWarning = new AtomicLong();
 
-    public Store(Pool pool, Metrics metrics, @ConfigProperty(name = "clusterfn.store.timeout") Duration timeout) {
+    public Store(Pool pool, Vertx vertx, Metrics metrics, @ConfigProperty(name = "clusterfn.store.timeout") Duration timeout) {
         this.pool = pool;
+        this.vertx = vertx;
         this.metrics = metrics;
         this.timeout = timeout;
     }
 
-    /** One statement on its own: one round trip. */
+    /**
+     * One statement on its own: one round trip. A read on its own never loses a race, so it is not
+     * retried; it is built straight on the client's future, the hot paths' cheapest way.
+     */
     public <T> Uni<T> read(String sql, Tuple params, Function<RowSet<Row>, T> answer) {
-        return call(timeout, null, deadline -> Uni.createFrom().completionStage(() -> {
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean done = new AtomicBoolean();
+            Runnable cancel = schedule(() -> {
+                if (done.compareAndSet(false, true)) {
+                    emitter.fail(translate(new StoreTimeoutException()));
+                }
+            }, timeout.toNanos());
             metrics.roundTrip(1);
-            return pool.preparedQuery(sql).execute(params).map(answer::apply).toCompletionStage();
-        }));
+            pool.preparedQuery(sql).execute(params).onComplete(rows -> {
+                if (!done.compareAndSet(false, true)) {
+                    return;
+                }
+                cancel.run();
+                if (rows.failed()) {
+                    emitter.fail(translate(rows.cause()));
+                    return;
+                }
+                T item;
+                try {
+                    item = answer.apply(rows.result());
+                } catch (RuntimeException e) {
+                    emitter.fail(translate(e));
+                    return;
+                }
+                emitter.complete(item);
+            });
+        });
     }
 
     /** A transaction on one connection; whatever the work leaves open is rolled back. */
@@ -63,19 +90,22 @@ public class Store {
 
     /**
      * A transaction with its own time bound (settlement, which moves money for every cluster). A
-     * store that does not answer at all is still a 503 within the usual timeout: the longer bound
-     * holds only once the store has answered the transaction's first statements.
+     * store that keeps it waiting for an answer longer than the usual timeout is still a 503 at
+     * that timeout: the longer bound is for many statements that each get their answer in time.
      */
     public <T> Uni<T> transaction(Duration bound, Function<Tx, Uni<T>> work) {
-        AtomicBoolean heard = new AtomicBoolean();
-        return call(bound, heard, deadline -> Uni.createFrom().completionStage(() -> pool.withConnection(connection -> {
-            if (deadline.passed()) {
-                return Future.<T>failedFuture(new StoreTimeoutException());
-            }
-            Tx tx = new Tx(connection, deadline, metrics, heard);
-            Future<T> result = Future.fromCompletionStage(work.apply(tx).subscribeAsCompletionStage());
-            return result.transform(done -> tx.rollbackIfOpen()).transform(ignored -> result);
-        }).toCompletionStage()));
+        Silence silence = new Silence();
+        return call(bound, silence, deadline -> Uni.createFrom().completionStage(() -> {
+            silence.waiting();
+            return pool.withConnection(connection -> {
+                if (deadline.passed()) {
+                    return Future.<T>failedFuture(new StoreTimeoutException());
+                }
+                Tx tx = new Tx(connection, deadline, metrics, silence);
+                Future<T> result = Future.fromCompletionStage(work.apply(tx).subscribeAsCompletionStage());
+                return result.transform(done -> tx.rollbackIfOpen()).transform(ignored -> result);
+            }).toCompletionStage();
+        }));
     }
 
     /** Work of a Hibernate Reactive Panache service (its {@code @WithTransaction} opens the session). */
@@ -83,8 +113,8 @@ public class Store {
         return call(timeout, null, deadline -> work.get());
     }
 
-    /** {@code heard}, when given, is set once the store has answered the work: see {@link #answeredBy}. */
-    private <T> Uni<T> call(Duration bound, AtomicBoolean heard, Function<Deadline, Uni<T>> attempt) {
+    /** {@code silence}, when given, tells how long the store has kept the work waiting: see {@link #answeredBy}. */
+    private <T> Uni<T> call(Duration bound, Silence silence, Function<Deadline, Uni<T>> attempt) {
         Deadline deadline = new Deadline(System.nanoTime() + bound.toNanos());
         Context context = Vertx.currentContext();
         Uni<T> once = Uni.createFrom().deferred(() -> attempt.apply(deadline));
@@ -101,17 +131,17 @@ public class Store {
         Uni<T> retried = once
                 .onFailure(failure -> StoreFailures.isRetryable(failure) && !deadline.passed()).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES);
-        return answeredBy(retried, bound, heard).onFailure().transform(this::translate);
+        return answeredBy(retried, bound, silence).onFailure().transform(this::translate);
     }
 
     /**
      * The work's outcome, or a timeout once the bound has passed. The work itself is not cancelled:
      * a transaction cut off in the middle would leave its session in an undefined state, while one
      * left to finish commits or rolls back by itself (and work still waiting for a connection gives
-     * up at once, see {@link Deadline}). Work with a bound longer than the usual timeout that has
-     * not {@code heard} from the store by then times out at the usual timeout.
+     * up at once, see {@link Deadline}). Work with a bound longer than the usual timeout also times
+     * out once the store has kept it waiting for an answer that long ({@code silence}).
      */
-    private <T> Uni<T> answeredBy(Uni<T> work, Duration bound, AtomicBoolean heard) {
+    private <T> Uni<T> answeredBy(Uni<T> work, Duration bound, Silence silence) {
         return Uni.createFrom().emitter(answer -> {
             AtomicBoolean done = new AtomicBoolean();
             Runnable timedOut = () -> {
@@ -119,17 +149,16 @@ public class Store {
                     answer.fail(new StoreTimeoutException());
                 }
             };
-            ScheduledFuture<?> last = schedule(timedOut, bound);
-            ScheduledFuture<?> first = heard == null || bound.compareTo(timeout) <= 0 ? null
-                    : schedule(() -> {
-                        if (!heard.get()) {
-                            timedOut.run();
-                        }
-                    }, timeout);
+            Runnable last = schedule(timedOut, bound.toNanos());
+            AtomicReference<Runnable> watch = new AtomicReference<>();
+            if (silence != null && bound.compareTo(timeout) > 0) {
+                watchSilence(silence, timedOut, done, watch, timeout.toNanos());
+            }
             Runnable cancel = () -> {
-                last.cancel(false);
-                if (first != null) {
-                    first.cancel(false);
+                last.run();
+                Runnable watching = watch.get();
+                if (watching != null) {
+                    watching.run();
                 }
             };
             work.subscribe().with(item -> {
@@ -146,8 +175,26 @@ public class Store {
         });
     }
 
-    private static ScheduledFuture<?> schedule(Runnable task, Duration after) {
-        return Infrastructure.getDefaultWorkerPool().schedule(task, after.toMillis(), TimeUnit.MILLISECONDS);
+    /** Looks again when the store could first have been silent for the usual timeout. */
+    private void watchSilence(Silence silence, Runnable timedOut, AtomicBoolean done,
+            AtomicReference<Runnable> watch, long afterNanos) {
+        watch.set(schedule(() -> {
+            long silent = silence.nanos();
+            if (silent >= timeout.toNanos()) {
+                timedOut.run();
+            } else if (!done.get()) {
+                watchSilence(silence, timedOut, done, watch, timeout.toNanos() - silent);
+            }
+        }, afterNanos));
+    }
+
+    /**
+     * Runs the task after the delay on a Vert.x timer (the event loop's own timer queue: no lock,
+     * no other thread to wake); answers what cancels it.
+     */
+    private Runnable schedule(Runnable task, long afterNanos) {
+        long timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(afterNanos)), id -> task.run());
+        return () -> vertx.cancelTimer(timer);
     }
 
     /** Refusals pass through; a store that cannot serve (or a race lost every time) is 503; the rest is a bug. */
@@ -166,6 +213,28 @@ public class Store {
             return ApiException.storeUnavailable();
         }
         return failure;
+    }
+
+    /**
+     * How long a transaction has been waiting for the store: since it asked for a connection, then
+     * since each round trip went out, and not at all while it works between round trips.
+     */
+    static final class Silence {
+        private static final long ANSWERED = Long.MIN_VALUE;
+        private volatile long since = System.nanoTime();
+
+        void waiting() {
+            since = System.nanoTime();
+        }
+
+        void answered() {
+            since = ANSWERED;
+        }
+
+        long nanos() {
+            long from = since;
+            return from == ANSWERED ? 0 : System.nanoTime() - from;
+        }
     }
 
     /** When a call's time is up; work still queued for a connection then gives up at once. */

@@ -9,7 +9,6 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One transaction on one connection, in as few round trips as the work allows. The client
@@ -21,15 +20,15 @@ public final class Tx {
     private final SqlConnection connection;
     private final Store.Deadline deadline;
     private final Metrics metrics;
-    /** Set once the store has answered anything on this transaction's behalf. */
-    private final AtomicBoolean heard;
+    /** How long this transaction has been waiting for the store. */
+    private final Store.Silence silence;
     private boolean open;
 
-    Tx(SqlConnection connection, Store.Deadline deadline, Metrics metrics, AtomicBoolean heard) {
+    Tx(SqlConnection connection, Store.Deadline deadline, Metrics metrics, Store.Silence silence) {
         this.connection = connection;
         this.deadline = deadline;
         this.metrics = metrics;
-        this.heard = heard;
+        this.silence = silence;
     }
 
     /** A prepared statement and its parameters. */
@@ -56,6 +55,7 @@ public final class Tx {
             // Answered already (503): work left behind in the pool's queue must not run late.
             return Future.failedFuture(new StoreTimeoutException());
         }
+        silence.waiting();
         List<Future<?>> sent = new ArrayList<>(statements.length + 2);
         if (!open) {
             sent.add(connection.query("BEGIN").execute());
@@ -74,7 +74,7 @@ public final class Tx {
         }
         metrics.roundTrip(sent.size());
         return Future.join(new ArrayList<>(sent)).transform(done -> {
-            heard.set(true);
+            silence.answered();
             // The first failure in the order sent is the cause; what follows it only failed because of it.
             for (Future<?> f : sent) {
                 if (f.failed()) {

@@ -105,6 +105,24 @@ class AccessFunctionTest extends FunctionTest {
     }
 
     @Test
+    void aDepositOverTheLargestAmountIsAnInvalidCodeSizeForAccessAndDeploy() {
+        String owner = Fixtures.account("owner");
+        String clusterId = Fixtures.clusterWith(owner, Map.of("permission", Map.of("rule", "PUBLIC"),
+                "pricing", Map.of("deployFee", "0", "depositPerByte", "1" + "0".repeat(29))));
+        String rich = Fixtures.account("rich");
+        for (int i = 0; i < 12; i++) {
+            Fixtures.fund(rich, "1" + "0".repeat(30));
+        }
+        access(clusterId, rich, 10).body("quote.deposit", equalTo("1" + "0".repeat(30)));
+        Api.anonymous().post("access", ask(clusterId, rich, 11)).statusCode(400)
+                .body("error", equalTo("INVALID_INPUT")).body("details.field", equalTo("codeSize"));
+        Api.as(rich).post("deploy", Map.of("clusterId", clusterId, "codeHash", Fixtures.hex64(), "codeSize", 11))
+                .statusCode(400).body("error", equalTo("INVALID_INPUT")).body("details.field", equalTo("codeSize"));
+        Api.as(rich).get("balance", Map.of()).statusCode(200).body("free", equalTo("12" + "0".repeat(30)))
+                .body("deposits", equalTo("0"));
+    }
+
+    @Test
     void theQuoteFollowsTheCodeSize() {
         String clusterId = cluster(Fixtures.account("owner"), Map.of("rule", "PUBLIC"), null);
         access(clusterId, Fixtures.account("dev"), 12345).body("quote.fee", equalTo("500"))
@@ -293,6 +311,9 @@ class AccessFunctionTest extends FunctionTest {
         Api.as(owner).post("configureCluster", Map.of("clusterId", clusterId, "permission", Map.of("rule", "EVERYONE")))
                 .statusCode(400).body("error", equalTo("INVALID_INPUT")).body("details.field", equalTo("permission.rule"));
         Api.anonymous().get("cluster", Map.of("id", clusterId)).statusCode(200).body("permission.rule", equalTo("PUBLIC"));
+        // an object given replaces the old one whole, its absent fields taking their defaults
+        Api.as(owner).post("configureCluster", Map.of("clusterId", clusterId, "permission", Map.of()))
+                .statusCode(200).body("permission.rule", equalTo("ONLY_OWNER"));
     }
 
     // --- quota and balance checks ---------------------------------------------------

@@ -170,6 +170,22 @@ class ClusterFunctionsTest extends FunctionTest {
     }
 
     @Test
+    void prepaidRentOverTheLargestAmountIsAnInvalidPrepaidEpochs() {
+        String owner = Fixtures.account("rich-owner");
+        for (int i = 0; i < 3; i++) {
+            Fixtures.fund(owner, "1" + "0".repeat(30));
+        }
+        String a = Fixtures.worker(Fixtures.account("op"), "1" + "0".repeat(30));
+        form(owner, formation(List.of(a), 2)).statusCode(400).body("error", equalTo("INVALID_INPUT"))
+                .body("details.field", equalTo("prepaidEpochs"));
+        assertEquals("3" + "0".repeat(30), free(owner));
+        assertEquals(List.of(), clusterIdsOf(owner));
+        // exactly the largest amount is fine, and the worker is still free for it
+        form(owner, formation(List.of(a), 1)).statusCode(200).body("escrow", equalTo("1" + "0".repeat(30)));
+        assertEquals("2" + "0".repeat(30), free(owner));
+    }
+
+    @Test
     void anOwnerWithoutAnyFundsGetsInsufficientBalance() {
         String owner = Fixtures.account("broke");
         String a = worker(1);

@@ -91,6 +91,28 @@ class LedgerFunctionsTest extends FunctionTest {
     }
 
     @Test
+    void aTokenWithAnInvalidSubjectIsRefusedOnOpenReadsToo() {
+        Api.withToken(Tokens.of("bad/name")).get("clusters", Map.of()).statusCode(401)
+                .body("error", equalTo("UNAUTHENTICATED"));
+        Api.withToken(Tokens.of("bad/name")).post("access", Map.of("clusterId", "0x" + "0".repeat(64), "codeSize", 1))
+                .statusCode(401).body("error", equalTo("UNAUTHENTICATED"));
+        Api.anonymous().get("clusters", Map.of()).statusCode(200);
+    }
+
+    @Test
+    void aBodyNotDeclaredJsonOrTooLargeIsInvalidInputNamingTheBody() {
+        String alice = Fixtures.account("alice");
+        // what curl -d sends: a JSON body declared as form data
+        ADMIN.request().contentType("application/x-www-form-urlencoded")
+                .body("{\"account\":\"" + alice + "\",\"amount\":\"7\",\"transferId\":\"" + UUID.randomUUID() + "\"}")
+                .post("/credit").then().statusCode(400).body("error", equalTo("INVALID_INPUT"))
+                .body("details.field", equalTo("body"));
+        ADMIN.request().body("{\"account\":\"" + "a".repeat(300 * 1024) + "\"}").post("/credit").then().statusCode(400)
+                .body("error", equalTo("INVALID_INPUT")).body("details.field", equalTo("body"));
+        ADMIN.get("balance", Map.of("account", alice)).statusCode(404);
+    }
+
+    @Test
     void balanceIsForTheAccountItselfOrAnAdmin() {
         String alice = Fixtures.account("alice");
         Fixtures.fund(alice, "42");
