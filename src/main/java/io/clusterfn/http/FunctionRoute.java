@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The HTTP side of every function: one path per function, the method and media type checked, a
- * token's subject checked, the input read once and strictly ({@link Inputs}), the function invoked on the request's
- * event loop, and its answer ({@code Uni}) written when it arrives. No worker thread waits for
+ * The HTTP side of every function: one path per function, the method, media type and a token's
+ * subject checked, the input read once and strictly ({@link Inputs}), the function invoked on the
+ * request's event loop, and its answer ({@code Uni}) written when it arrives. No worker thread waits for
  * the store. Funqy still finds and instantiates the functions; its own HTTP binding, which would
  * read the body a second time and answer a bare 400 for a bad one, never sees a function call.
  */
@@ -90,12 +90,22 @@ public class FunctionRoute {
         }
         Object input;
         try {
+            requireValidSubject(ctx);
             input = read(ctx, function);
         } catch (ApiException refusal) {
             ctx.fail(refusal);
             return;
         }
         invoke(ctx, function, input);
+    }
+
+    /** A token that is sent must be valid on every path, open reads included: its subject too. */
+    private static void requireValidSubject(RoutingContext ctx) {
+        QuarkusHttpUser user = (QuarkusHttpUser) ctx.user();
+        if (user != null && !user.getSecurityIdentity().isAnonymous()
+                && !Fields.isAccount(user.getSecurityIdentity().getPrincipal().getName())) {
+            throw new ApiException(ErrorCode.UNAUTHENTICATED, "the token's subject is not a valid account");
+        }
     }
 
     private static Object read(RoutingContext ctx, Function function) {
@@ -138,12 +148,6 @@ public class FunctionRoute {
 
     private void invoke(RoutingContext ctx, Function function, Object input) {
         QuarkusHttpUser user = (QuarkusHttpUser) ctx.user();
-        if (user != null && !user.getSecurityIdentity().isAnonymous()
-                && !Fields.isAccount(user.getSecurityIdentity().getPrincipal().getName())) {
-            // A token that is sent must be valid on every path, open reads included.
-            ctx.fail(new ApiException(ErrorCode.UNAUTHENTICATED, "the token's subject is not a valid account"));
-            return;
-        }
         ManagedContext requestContext = Arc.container().requestContext();
         requestContext.activate();
         Uni<?> answer;

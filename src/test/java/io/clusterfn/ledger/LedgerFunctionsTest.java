@@ -96,6 +96,8 @@ class LedgerFunctionsTest extends FunctionTest {
                 .body("error", equalTo("UNAUTHENTICATED"));
         Api.withToken(Tokens.of("bad/name")).post("access", Map.of("clusterId", "0x" + "0".repeat(64), "codeSize", 1))
                 .statusCode(401).body("error", equalTo("UNAUTHENTICATED"));
+        // who calls is settled before what is asked
+        Api.withToken(Tokens.of("bad/name")).post("access", Map.of("nonsense", 1)).statusCode(401);
         Api.anonymous().get("clusters", Map.of()).statusCode(200);
     }
 
