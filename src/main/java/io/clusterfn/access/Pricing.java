@@ -1,7 +1,6 @@
 package io.clusterfn.access;
 
 import io.clusterfn.http.Amounts;
-import io.clusterfn.http.ApiException;
 
 import java.math.BigInteger;
 
@@ -17,11 +16,7 @@ public record Pricing(String deployFee, String depositPerByte) {
 
     /** depositPerByte × codeSize; a code so large that this is over the largest amount cannot be deployed here. */
     public BigInteger deposit(long codeSize) {
-        BigInteger deposit = new BigInteger(depositPerByte).multiply(BigInteger.valueOf(codeSize));
-        if (deposit.compareTo(Amounts.MAX) > 0) {
-            throw ApiException.invalidInput("codeSize", "the deposit for " + codeSize + " bytes at " + depositPerByte
-                    + " per byte is over the largest amount, 10^30");
-        }
-        return deposit;
+        return Amounts.requireWithinMax("codeSize", new BigInteger(depositPerByte).multiply(BigInteger.valueOf(codeSize)),
+                "the deposit for " + codeSize + " bytes at " + depositPerByte + " per byte");
     }
 }

@@ -94,11 +94,9 @@ public class ClusterService {
                         Ledger.lock(List.of(f.owner())))
                 .chain(rows -> {
                     BigInteger rentPerEpoch = requireAvailable(f.workerIds(), rows.get(0));
-                    BigInteger rent = rentPerEpoch.multiply(BigInteger.valueOf(f.prepaidEpochs()));
-                    if (rent.compareTo(Amounts.MAX) > 0) {
-                        throw ApiException.invalidInput("prepaidEpochs", f.prepaidEpochs() + " epochs of rent at "
-                                + rentPerEpoch + " per epoch is over the largest amount, 10^30");
-                    }
+                    BigInteger rent = Amounts.requireWithinMax("prepaidEpochs",
+                            rentPerEpoch.multiply(BigInteger.valueOf(f.prepaidEpochs())),
+                            f.prepaidEpochs() + " epochs of rent at " + rentPerEpoch + " per epoch");
                     Posting posting = new Posting().transfer(f.owner(), Accounts.escrow(id), rent, "rent-prepaid", id);
                     posting.requireCovered(Ledger.balances(rows.get(1)));
                     long epoch = clock.current();

@@ -27,6 +27,17 @@ public final class Amounts {
         return amount;
     }
 
+    /**
+     * An amount the service works out from what was asked (a deposit, a prepaid rent): over the
+     * largest amount it cannot be moved, and the field that made it so is INVALID_INPUT.
+     */
+    public static BigInteger requireWithinMax(String field, BigInteger amount, String what) {
+        if (amount.compareTo(MAX) > 0) {
+            throw ApiException.invalidInput(field, what + " is over the largest amount, 10^30");
+        }
+        return amount;
+    }
+
     public static BigInteger parseOrZero(String field, String value) {
         return value == null ? BigInteger.ZERO : parse(field, value);
     }

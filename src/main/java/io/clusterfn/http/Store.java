@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -54,31 +56,21 @@ public class Store {
      * retried; it is built straight on the client's future, the hot paths' cheapest way.
      */
     public <T> Uni<T> read(String sql, Tuple params, Function<RowSet<Row>, T> answer) {
-        return Uni.createFrom().emitter(emitter -> {
-            AtomicBoolean done = new AtomicBoolean();
-            Runnable cancel = schedule(() -> {
-                if (done.compareAndSet(false, true)) {
-                    emitter.fail(translate(new StoreTimeoutException()));
-                }
-            }, timeout.toNanos());
+        return answeredBy(timeout, null, (answered, failed) -> {
             metrics.roundTrip(1);
             pool.preparedQuery(sql).execute(params).onComplete(rows -> {
-                if (!done.compareAndSet(false, true)) {
-                    return;
-                }
-                cancel.run();
                 if (rows.failed()) {
-                    emitter.fail(translate(rows.cause()));
+                    failed.accept(rows.cause());
                     return;
                 }
                 T item;
                 try {
                     item = answer.apply(rows.result());
                 } catch (RuntimeException e) {
-                    emitter.fail(translate(e));
+                    failed.accept(e);
                     return;
                 }
-                emitter.complete(item);
+                answered.accept(item);
             });
         });
     }
@@ -131,22 +123,23 @@ public class Store {
         Uni<T> retried = once
                 .onFailure(failure -> StoreFailures.isRetryable(failure) && !deadline.passed()).retry()
                 .withBackOff(Duration.ofMillis(2), Duration.ofMillis(100)).withJitter(0.5).atMost(RETRIES);
-        return answeredBy(retried, bound, silence).onFailure().transform(this::translate);
+        return answeredBy(bound, silence, (answered, failed) -> retried.subscribe().with(answered, failed));
     }
 
     /**
-     * The work's outcome, or a timeout once the bound has passed. The work itself is not cancelled:
-     * a transaction cut off in the middle would leave its session in an undefined state, while one
-     * left to finish commits or rolls back by itself (and work still waiting for a connection gives
-     * up at once, see {@link Deadline}). Work with a bound longer than the usual timeout also times
-     * out once the store has kept it waiting for an answer that long ({@code silence}).
+     * The work's outcome, or a timeout once the bound has passed, whichever comes first; failures
+     * as {@link #translate} says. The work itself is not cancelled: a transaction cut off in the
+     * middle would leave its session in an undefined state, while one left to finish commits or
+     * rolls back by itself (and work still waiting for a connection gives up at once, see
+     * {@link Deadline}). Work with a bound longer than the usual timeout also times out once the
+     * store has kept it waiting for an answer that long ({@code silence}).
      */
-    private <T> Uni<T> answeredBy(Uni<T> work, Duration bound, Silence silence) {
+    private <T> Uni<T> answeredBy(Duration bound, Silence silence, BiConsumer<Consumer<T>, Consumer<Throwable>> work) {
         return Uni.createFrom().emitter(answer -> {
             AtomicBoolean done = new AtomicBoolean();
             Runnable timedOut = () -> {
                 if (done.compareAndSet(false, true)) {
-                    answer.fail(new StoreTimeoutException());
+                    answer.fail(translate(new StoreTimeoutException()));
                 }
             };
             Runnable last = schedule(timedOut, bound.toNanos());
@@ -161,7 +154,7 @@ public class Store {
                     watching.run();
                 }
             };
-            work.subscribe().with(item -> {
+            work.accept(item -> {
                 if (done.compareAndSet(false, true)) {
                     cancel.run();
                     answer.complete(item);
@@ -169,7 +162,7 @@ public class Store {
             }, failure -> {
                 if (done.compareAndSet(false, true)) {
                     cancel.run();
-                    answer.fail(failure);
+                    answer.fail(translate(failure));
                 }
             });
         });
